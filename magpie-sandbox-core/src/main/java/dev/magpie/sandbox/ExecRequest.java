@@ -1,0 +1,179 @@
+package dev.magpie.sandbox;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to run and how: the command, extra environment variables, a working subdirectory, stdin, a timeout,
+ * a per-stream output limit and a listener for live output. Immutable; build with {@link #builder(String...)}.
+ */
+public final class ExecRequest {
+
+    /** Bytes of each stream kept by default; past it the head and the tail are kept. */
+    public static final int DEFAULT_OUTPUT_LIMIT = 4 * 1024 * 1024;
+
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final String subdirectory;
+    private final byte[] stdin;
+    private final Duration timeout;
+    private final int outputLimit;
+    private final OutputListener listener;
+
+    private ExecRequest(Builder builder) {
+        this.command = List.copyOf(builder.command);
+        this.env = Map.copyOf(builder.env);
+        this.subdirectory = builder.subdirectory;
+        this.stdin = builder.stdin == null ? null : builder.stdin.clone();
+        this.timeout = builder.timeout;
+        this.outputLimit = builder.outputLimit;
+        this.listener = builder.listener;
+    }
+
+    /** A program with its arguments, run without a shell. */
+    public static ExecRequest of(String program, String... args) {
+        return builder(program, args).build();
+    }
+
+    /** A script run with {@code sh -c}. */
+    public static ExecRequest shell(String script) {
+        return builder("sh", "-c", script).build();
+    }
+
+    public static Builder builder(String program, String... args) {
+        return new Builder(program, args);
+    }
+
+    public Builder newBuilder() {
+        Builder builder = new Builder(command.get(0), command.subList(1, command.size()).toArray(String[]::new));
+        builder.env.putAll(env);
+        builder.subdirectory = subdirectory;
+        builder.stdin = stdin;
+        builder.timeout = timeout;
+        builder.outputLimit = outputLimit;
+        builder.listener = listener;
+        return builder;
+    }
+
+    /** The program followed by its arguments. */
+    public List<String> command() {
+        return command;
+    }
+
+    /** Variables added to the workspace's environment for this command. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** A directory relative to the working directory to run in; empty means the working directory. */
+    public Optional<String> subdirectory() {
+        return Optional.ofNullable(subdirectory);
+    }
+
+    /** Bytes written to the command's stdin, then closed; empty means stdin is closed at once. */
+    public Optional<byte[]> stdin() {
+        return Optional.ofNullable(stdin).map(byte[]::clone);
+    }
+
+    /** How long the command may run before its whole process tree is killed; empty means no limit. */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    /** The most bytes of each stream kept in the result. */
+    public int outputLimit() {
+        return outputLimit;
+    }
+
+    /** Receives output lines as they are produced; {@link OutputListener#NONE} when not set. */
+    public OutputListener listener() {
+        return listener;
+    }
+
+    @Override
+    public String toString() {
+        return "ExecRequest" + command;
+    }
+
+    /** Builds an {@link ExecRequest}; {@link #build()} copies, so a builder may be reused. */
+    public static final class Builder {
+        private final List<String> command;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private String subdirectory;
+        private byte[] stdin;
+        private Duration timeout;
+        private int outputLimit = DEFAULT_OUTPUT_LIMIT;
+        private OutputListener listener = OutputListener.NONE;
+
+        private Builder(String program, String... args) {
+            Objects.requireNonNull(program, "program");
+            if (program.isBlank()) {
+                throw new IllegalArgumentException("program must not be blank");
+            }
+            this.command = new java.util.ArrayList<>();
+            command.add(program);
+            for (String arg : args) {
+                command.add(Objects.requireNonNull(arg, "argument"));
+            }
+        }
+
+        public Builder arg(String... more) {
+            command.addAll(Arrays.asList(more));
+            return this;
+        }
+
+        public Builder env(String name, String value) {
+            env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public Builder env(Map<String, String> variables) {
+            variables.forEach(this::env);
+            return this;
+        }
+
+        public Builder subdirectory(String relativePath) {
+            this.subdirectory = relativePath;
+            return this;
+        }
+
+        public Builder stdin(byte[] bytes) {
+            this.stdin = bytes == null ? null : bytes.clone();
+            return this;
+        }
+
+        public Builder stdin(String text) {
+            return stdin(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        public Builder timeout(Duration limit) {
+            if (limit != null && (limit.isNegative() || limit.isZero())) {
+                throw new IllegalArgumentException("timeout must be positive, was " + limit);
+            }
+            this.timeout = limit;
+            return this;
+        }
+
+        public Builder outputLimit(int bytesPerStream) {
+            if (bytesPerStream < 2) {
+                throw new IllegalArgumentException("outputLimit must be at least 2 bytes, was " + bytesPerStream);
+            }
+            this.outputLimit = bytesPerStream;
+            return this;
+        }
+
+        public Builder listener(OutputListener outputListener) {
+            this.listener = Objects.requireNonNull(outputListener, "listener");
+            return this;
+        }
+
+        public ExecRequest build() {
+            return new ExecRequest(this);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.magpie.sandbox;
+
+import dev.magpie.sandbox.local.LocalWorkspace;
+import java.nio.file.Path;
+
+/** Creates workspaces from a {@link WorkspaceSpec}, choosing the provider as the spec and the settings say. */
+public final class Workspaces {
+
+    /** Where {@link Provider#AUTO} sends a snapshot: {@code docker} or {@code daytona}. */
+    public static final String SNAPSHOT_PROVIDER_KEY = "magpie.sandbox.snapshot-provider";
+
+    private Workspaces() {
+    }
+
+    /** Creates the workspace the spec describes. */
+    public static Workspace create(WorkspaceSpec spec, Settings settings) {
+        Provider provider = resolve(spec, settings);
+        switch (provider) {
+            case LOCAL:
+                return createLocal(spec);
+            case DOCKER:
+            case DAYTONA:
+            default:
+                throw new ProviderUnavailableException(provider.name().toLowerCase(java.util.Locale.ROOT),
+                        "this provider is not part of this build yet");
+        }
+    }
+
+    /** The provider a spec goes to: its own, or for {@link Provider#AUTO} the one the spec and settings imply. */
+    public static Provider resolve(WorkspaceSpec spec, Settings settings) {
+        if (spec.provider() != Provider.AUTO) {
+            return spec.provider();
+        }
+        if (spec.snapshot().isEmpty()) {
+            return Provider.LOCAL;
+        }
+        String configured = settings.get(SNAPSHOT_PROVIDER_KEY).orElse(null);
+        if (configured == null) {
+            return settings.env("DAYTONA_API_KEY").isPresent() ? Provider.DAYTONA : Provider.DOCKER;
+        }
+        switch (configured.toLowerCase(java.util.Locale.ROOT)) {
+            case "docker": return Provider.DOCKER;
+            case "daytona": return Provider.DAYTONA;
+            default: throw new WorkspaceException("Configuration key '" + SNAPSHOT_PROVIDER_KEY
+                    + "' must be docker or daytona, but was '" + configured + "'.");
+        }
+    }
+
+    private static Workspace createLocal(WorkspaceSpec spec) {
+        if (spec.snapshot().isPresent()) {
+            throw new IllegalArgumentException("The local provider cannot start from snapshot '"
+                    + spec.snapshot().get() + "'; use the docker or daytona provider, or a path or clone.");
+        }
+        if (spec.path().isPresent()) {
+            return LocalWorkspace.fromPath(Path.of(spec.path().get()), spec.env());
+        }
+        return LocalWorkspace.temporary(spec.env());
+    }
+}
