@@ -1,5 +1,6 @@
 package dev.magpie.sandbox;
 
+import dev.magpie.sandbox.docker.DockerWorkspaces;
 import dev.magpie.sandbox.local.LocalWorkspace;
 import java.nio.file.Path;
 
@@ -19,6 +20,7 @@ public final class Workspaces {
             case LOCAL:
                 return createLocal(spec);
             case DOCKER:
+                return DockerWorkspaces.create(spec, settings);
             case DAYTONA:
             default:
                 throw new ProviderUnavailableException(provider.name().toLowerCase(java.util.Locale.ROOT),

@@ -1,0 +1,202 @@
+package dev.magpie.sandbox.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectExecResponse;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import dev.magpie.sandbox.CommandStartException;
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.OutputListener;
+import dev.magpie.sandbox.WorkspaceException;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one command in a container through the engine's exec API, with both streams demultiplexed and bounded.
+ *
+ * <p>Every command is started by a small {@code sh} wrapper that enters the directory, checks that the program
+ * exists (so that a missing one is an exception, as for local workspaces) and then replaces itself with the
+ * program. The command carries a unique {@value #TOKEN_VARIABLE} in its environment, which its children inherit;
+ * on timeout a second exec kills every process that carries it, and the process groups they lead, so the whole
+ * tree stops inside the container and not only the client's wait.
+ */
+final class ContainerExec {
+
+    static final String TOKEN_VARIABLE = "MAGPIE_EXEC_ID";
+    private static final String START_FAILURE = "magpie-exec: cannot start: ";
+    private static final String NO_DIRECTORY = "magpie-exec: no directory: ";
+    private static final String RUNTIME_FAILURE = "OCI runtime exec failed";
+
+    private static final String WRAPPER = ""
+            + "if [ -n \"$2\" ]; then exec 0<\"$2\"; rm -f -- \"$2\"; fi\n"
+            + "cd -- \"$1\" 2>/dev/null || { printf '" + NO_DIRECTORY + "%s\\n' \"$1\" >&2; exit 126; }\n"
+            + "shift 2\n"
+            + "case $1 in */*) [ -f \"$1\" ] && [ -x \"$1\" ] ;; *) command -v \"$1\" >/dev/null 2>&1 ;; esac"
+            + " || { printf '" + START_FAILURE + "%s\\n' \"$1\" >&2; exit 127; }\n"
+            + "exec \"$@\"\n";
+
+    // Several rounds catch children forked while an earlier round ran.
+    private static final String KILLER = ""
+            + "for round in 1 2 3; do for p in /proc/[0-9]*; do\n"
+            + "  case $(tr '\\0' '\\n' < \"$p/environ\" 2>/dev/null) in *\"" + TOKEN_VARIABLE + "=$1\"*)\n"
+            + "    kill -9 -\"${p#/proc/}\" 2>/dev/null; kill -9 \"${p#/proc/}\" 2>/dev/null ;; esac\n"
+            + "done; done\n";
+
+    /** How long the stream may stay open after the tree was killed, before the client stops reading. */
+    private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(2);
+
+    private final DockerClient client;
+    private final String containerId;
+
+    ContainerExec(DockerClient client, String containerId) {
+        this.client = client;
+        this.containerId = containerId;
+    }
+
+    ExecResult run(ExecRequest request, String directory) {
+        String token = UUID.randomUUID().toString();
+        long start = System.nanoTime();
+        String stdinFile = request.stdin().map(bytes -> upload(token, bytes)).orElse("");
+        List<String> command = new ArrayList<>(List.of("sh", "-c", WRAPPER, "magpie-exec", directory, stdinFile));
+        command.addAll(request.command());
+        List<String> env = new ArrayList<>();
+        request.env().forEach((k, v) -> env.add(k + "=" + v));
+        env.add(TOKEN_VARIABLE + "=" + token);
+
+        String execId = client.execCreateCmd(containerId).withCmd(command.toArray(String[]::new)).withEnv(env)
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        OutputSink out = new OutputSink(request.outputLimit(), OutputListener.Channel.STDOUT, request.listener());
+        OutputSink err = new OutputSink(request.outputLimit(), OutputListener.Channel.STDERR, request.listener());
+        Streams streams = new Streams(out, err);
+        client.execStartCmd(execId).exec(streams);
+
+        boolean timedOut = !await(streams, request.timeout().orElse(null));
+        if (timedOut) {
+            killTree(token);
+            if (!await(streams, DRAIN_AFTER_KILL)) {
+                closeQuietly(streams);
+            }
+        }
+        out.finish();
+        err.finish();
+        int exitCode = timedOut ? ExecResult.KILLED : exitCode(execId);
+        Duration duration = Duration.ofNanos(System.nanoTime() - start);
+        String stderr = err.text();
+        if (exitCode == 127 && stderr.startsWith(START_FAILURE)) {
+            throw new CommandStartException(request.command().get(0), "not found or not executable in container "
+                    + shortId(), null);
+        }
+        String stdout = out.text();
+        if (exitCode == 126 && (stdout.startsWith(RUNTIME_FAILURE) || stderr.startsWith(RUNTIME_FAILURE))) {
+            // The engine could not even start the wrapper: not a result of the command.
+            throw new WorkspaceException("The engine could not start " + request.command() + " in container "
+                    + shortId() + ": " + (stdout + stderr).strip());
+        }
+        if (exitCode == 126 && stderr.startsWith(NO_DIRECTORY)) {
+            throw new WorkspaceException("Cannot run " + request.command() + " in '" + directory
+                    + "': no such directory in container " + shortId() + ". Create it first or fix the subdirectory.");
+        }
+        return new ExecResult(request.command(), exitCode, stdout, stderr, duration, timedOut,
+                out.truncated() || err.truncated());
+    }
+
+    /**
+     * Puts stdin into a file that the wrapper opens as the command's stdin and unlinks at once. The engine's
+     * attached stdin cannot be used: the client never half-closes it, so a reader would wait for end of input
+     * forever.
+     */
+    private String upload(String token, byte[] stdin) {
+        String name = ".magpie-stdin-" + token;
+        client.copyArchiveToContainerCmd(containerId).withRemotePath("/tmp").withCopyUIDGID(true)
+                .withTarInputStream(new ByteArrayInputStream(Archives.singleFile(name, stdin, 0600))).exec();
+        return "/tmp/" + name;
+    }
+
+    private boolean await(Streams streams, Duration limit) {
+        try {
+            if (limit == null) {
+                streams.awaitCompletion();
+                return true;
+            }
+            return streams.awaitCompletion(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(streams);
+            throw new WorkspaceException("Interrupted while waiting for a command in container " + shortId(), e);
+        }
+    }
+
+    private void killTree(String token) {
+        String killerId = client.execCreateCmd(containerId).withCmd("sh", "-c", KILLER, "magpie-kill", token)
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        ResultCallback.Adapter<Frame> done = new ResultCallback.Adapter<>();
+        client.execStartCmd(killerId).exec(done);
+        try {
+            done.awaitCompletion(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private int exitCode(String execId) {
+        // The stream can close a moment before the engine has recorded the exit.
+        for (int attempt = 0; attempt < 200; attempt++) {
+            InspectExecResponse state = client.inspectExecCmd(execId).exec();
+            if (!Boolean.TRUE.equals(state.isRunning()) && state.getExitCodeLong() != null) {
+                long code = state.getExitCodeLong();
+                // The engine reports a process killed by signal n as 128 + n.
+                return code > 128 && code < 128 + 65 ? ExecResult.KILLED : (int) code;
+            }
+            sleep(5);
+        }
+        throw new WorkspaceException("The engine did not report the exit code of exec " + execId
+                + " in container " + shortId() + " within a second after its output ended.");
+    }
+
+    private String shortId() {
+        return containerId.substring(0, Math.min(12, containerId.length()));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkspaceException("Interrupted while waiting for an exit code", e);
+        }
+    }
+
+    private static void closeQuietly(ResultCallback.Adapter<Frame> callback) {
+        try {
+            callback.close();
+        } catch (java.io.IOException | RuntimeException e) {
+            // Closing only stops our reading; the result is already decided.
+        }
+    }
+
+    /** Routes the engine's multiplexed frames to the two sinks. */
+    private static final class Streams extends ResultCallback.Adapter<Frame> {
+        private final OutputSink out;
+        private final OutputSink err;
+
+        Streams(OutputSink out, OutputSink err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            if (frame.getStreamType() == StreamType.STDERR) {
+                err.write(frame.getPayload());
+            } else if (frame.getStreamType() == StreamType.STDOUT || frame.getStreamType() == StreamType.RAW) {
+                out.write(frame.getPayload());
+            }
+        }
+    }
+}

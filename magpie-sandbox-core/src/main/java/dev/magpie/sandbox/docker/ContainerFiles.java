@@ -1,0 +1,170 @@
+package dev.magpie.sandbox.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.PathOutsideWorkspaceException;
+import dev.magpie.sandbox.WorkspaceException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * File operations in a container: contents travel as tar archives through the engine's archive API, and a short
+ * shell check inside the container resolves symlinks ({@code realpath -m}) so that a link pointing out of the
+ * working directory is refused, as for local workspaces. Paths given here are already lexically inside the
+ * working directory.
+ */
+final class ContainerFiles {
+
+    // Exit codes of CHECK, mapped to exceptions below.
+    private static final int OUTSIDE = 3;
+    private static final int IS_DIRECTORY = 4;
+    private static final int MISSING = 5;
+    private static final int NOT_DIRECTORY = 6;
+    private static final int FAILED = 7;
+    private static final int NO_REALPATH = 9;
+
+    /** Resolves {@code $3} with symlinks, refuses it outside {@code $2}, then does operation {@code $1}. */
+    private static final String CHECK = ""
+            + "op=$1; root=$(realpath -m -- \"$2\" 2>/dev/null) || exit 9\n"
+            + "if [ \"$op\" = delete ]; then\n"
+            + "  parent=$(realpath -m -- \"$(dirname -- \"$3\")\") || exit 9; r=$parent/$(basename -- \"$3\")\n"
+            + "else r=$(realpath -m -- \"$3\") || exit 9; fi\n"
+            + "if [ \"$root\" != / ]; then\n"
+            + "  case $r in \"$root\"|\"$root\"/*) ;; *) printf '%s' \"$r\"; exit 3 ;; esac\n"
+            + "fi\n"
+            + "case $op in\n"
+            + "  read) [ -d \"$r\" ] && exit 4; [ -e \"$r\" ] || exit 5; printf '%s' \"$r\" ;;\n"
+            + "  exists) [ -e \"$r\" ] || exit 1 ;;\n"
+            + "  list) [ -d \"$r\" ] || { [ -e \"$r\" ] && exit 6; exit 5; }\n"
+            + "    cd -- \"$r\" && for f in * .[!.]* ..?*; do\n"
+            + "      if [ -e \"$f\" ] || [ -L \"$f\" ]; then printf '%s\\0' \"$f\"; fi; done ;;\n"
+            + "  write) [ -d \"$r\" ] && exit 4; mkdir -p -- \"$(dirname -- \"$r\")\" || exit 7; printf '%s' \"$r\" ;;\n"
+            + "  delete) [ \"$r\" = \"$root\" ] && exit 4; rm -rf -- \"$r\" || exit 7 ;;\n"
+            + "esac\n";
+
+    /** Moves the uploaded temporary file over the target, keeping the target's mode when it existed. */
+    private static final String REPLACE = ""
+            + "if [ -e \"$2\" ]; then chmod \"$(stat -c %a -- \"$2\")\" -- \"$1\" 2>/dev/null; fi\n"
+            + "mv -f -- \"$1\" \"$2\" || { rm -f -- \"$1\"; exit 7; }\n";
+
+    private final DockerClient client;
+    private final String containerId;
+    private final ContainerExec exec;
+    private final String workingDir;
+
+    ContainerFiles(DockerClient client, String containerId, ContainerExec exec, String workingDir) {
+        this.client = client;
+        this.containerId = containerId;
+        this.exec = exec;
+        this.workingDir = workingDir;
+    }
+
+    byte[] read(String path) {
+        String real = check("read", path).stdout();
+        try (InputStream tar = client.copyArchiveFromContainerCmd(containerId, real).exec();
+             TarArchiveInputStream entries = new TarArchiveInputStream(tar)) {
+            TarArchiveEntry entry = entries.getNextEntry();
+            if (entry == null || !entry.isFile()) {
+                throw new WorkspaceException("Expected a regular file at '" + relative(path) + "' in container "
+                        + shortId() + ", but the engine sent " + (entry == null ? "nothing" : "'" + entry.getName() + "'")
+                        + ".");
+            }
+            return entries.readAllBytes();
+        } catch (NotFoundException e) {
+            throw missing(path, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading '" + relative(path) + "' from container " + shortId(), e);
+        }
+    }
+
+    void write(String path, byte[] content) {
+        String real = check("write", path).stdout();
+        int slash = real.lastIndexOf('/');
+        String directory = slash == 0 ? "/" : real.substring(0, slash);
+        String temp = ".magpie-" + UUID.randomUUID() + ".tmp";
+        try {
+            client.copyArchiveToContainerCmd(containerId).withRemotePath(directory).withCopyUIDGID(true)
+                    .withTarInputStream(new ByteArrayInputStream(Archives.singleFile(temp, content, 0644))).exec();
+        } catch (RuntimeException e) {
+            run("rm", "-f", "--", directory + "/" + temp);
+            throw new WorkspaceException("Could not write '" + relative(path) + "' in container " + shortId()
+                    + ": " + e.getMessage() + ". Nothing was changed.", e);
+        }
+        ExecResult moved = run("sh", "-c", REPLACE, "magpie-replace", directory + "/" + temp, real);
+        if (moved.exitCode() != 0) {
+            throw new WorkspaceException("Could not move the new content of '" + relative(path) + "' into place in"
+                    + " container " + shortId() + ": " + moved.stderr().strip() + ". The old content is unchanged.");
+        }
+    }
+
+    boolean exists(String path) {
+        return check("exists", path).exitCode() == 0;
+    }
+
+    List<String> list(String directory) {
+        String names = check("list", directory).stdout();
+        return names.isEmpty() ? List.of() : Arrays.stream(names.split("\0")).sorted().toList();
+    }
+
+    void delete(String path) {
+        check("delete", path);
+    }
+
+    private ExecResult check(String operation, String path) {
+        ExecResult result = run("sh", "-c", CHECK, "magpie-files", operation, workingDir, path);
+        switch (result.exitCode()) {
+            case 0:
+                return result;
+            case 1:
+                if (operation.equals("exists")) {
+                    return result;
+                }
+                break;
+            case OUTSIDE:
+                throw new PathOutsideWorkspaceException(relative(path), workingDir,
+                        "it resolves through a symlink to " + result.stdout());
+            case IS_DIRECTORY:
+                throw new WorkspaceException("Expected a file at '" + relative(path) + "' in container " + shortId()
+                        + ", but it is a directory" + (operation.equals("delete") ? " (the working directory)" : "")
+                        + ".");
+            case MISSING:
+                throw missing(path, null);
+            case NOT_DIRECTORY:
+                throw new WorkspaceException("Expected a directory at '" + relative(path) + "' in container "
+                        + shortId() + ", but it is a file.");
+            case NO_REALPATH:
+                throw new WorkspaceException("The image of container " + shortId() + " has no 'realpath -m' (GNU"
+                        + " coreutils), which the path checks need. Use an image with coreutils.");
+            default:
+                break;
+        }
+        throw new WorkspaceException("The " + operation + " of '" + relative(path) + "' failed in container "
+                + shortId() + " with exit code " + result.exitCode() + ": " + result.stderr().strip());
+    }
+
+    private ExecResult run(String... command) {
+        return exec.run(ExecRequest.builder(command[0], Arrays.copyOfRange(command, 1, command.length)).build(), "/");
+    }
+
+    private WorkspaceException missing(String path, Throwable cause) {
+        return new WorkspaceException("No file at '" + relative(path) + "' in container " + shortId() + " (working"
+                + " directory " + workingDir + ").", cause);
+    }
+
+    private String relative(String absolute) {
+        return absolute.startsWith(workingDir + "/") ? absolute.substring(workingDir.length() + 1) : absolute;
+    }
+
+    private String shortId() {
+        return containerId.substring(0, Math.min(12, containerId.length()));
+    }
+}

@@ -1,0 +1,114 @@
+package dev.magpie.sandbox.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.magpie.sandbox.ProviderUnavailableException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.dockerclient.DockerClientProviderStrategy;
+import org.testcontainers.dockerclient.TransportConfig;
+
+/**
+ * A connection to the Docker engine of this machine, found and reached through Testcontainers' discovery
+ * ({@code DOCKER_HOST}, {@code ~/.testcontainers.properties}, the usual sockets) and its Docker client.
+ *
+ * <p>Only Testcontainers' transport is used, not its container lifecycle: no Ryuk container is started and no
+ * gateway lookup runs, so neither {@code TESTCONTAINERS_RYUK_DISABLED} nor {@code TESTCONTAINERS_HOST_OVERRIDE}
+ * is needed. Instead, on first connection this JVM removes the containers that dead JVMs of this host left behind,
+ * recognised by their labels. One engine connection is shared by the whole JVM; it is thread-safe.
+ */
+public final class DockerEngine {
+
+    /** How long the engine may take to answer a ping before it counts as absent. */
+    public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(3);
+
+    // One HTTP client per engine for the whole JVM, like one shared OkHttpClient; and the clean-up of dead
+    // JVMs' containers must run once per JVM. A failed connection is not remembered: an engine started later
+    // in the same JVM is found on the next call.
+    private static final Object LOCK = new Object();
+    private static volatile DockerEngine shared;
+
+    private final DockerClient client;
+    private final URI endpoint;
+    private final JvmIdentity owner;
+    private final List<String> sweptAtStart;
+
+    private DockerEngine(DockerClient client, URI endpoint, JvmIdentity owner) {
+        this.client = client;
+        this.endpoint = endpoint;
+        this.owner = owner;
+        this.sweptAtStart = new StaleContainerSweeper(client, owner).sweep();
+    }
+
+    /**
+     * The engine of this machine, connected on first use.
+     *
+     * @throws ProviderUnavailableException when no engine answers within {@code probeTimeout}, with the
+     *     endpoints tried and why each failed
+     */
+    public static DockerEngine connect(Duration probeTimeout) {
+        DockerEngine engine = shared;
+        if (engine != null) {
+            return engine;
+        }
+        synchronized (LOCK) {
+            if (shared == null) {
+                shared = open(System.getenv(), probeTimeout);
+            }
+            return shared;
+        }
+    }
+
+    private static DockerEngine open(Map<String, String> environment, Duration probeTimeout) {
+        EngineProbe.Result probe = EngineProbe.probe(environment, probeTimeout);
+        if (probe.endpoint().isEmpty()) {
+            throw new ProviderUnavailableException("docker", "no Docker engine answered ("
+                    + String.join("; ", probe.failures()) + "). Start one (for example with .ci/docker-setup), "
+                    + "or point DOCKER_HOST at it.");
+        }
+        try {
+            TransportConfig transport = DockerClientFactory.instance().getTransportConfig();
+            DockerClient client = DockerClientProviderStrategy.getClientForConfig(transport);
+            return new DockerEngine(client, transport.getDockerHost(), JvmIdentity.current());
+        } catch (RuntimeException e) {
+            throw new ProviderUnavailableException("docker", "the engine at " + probe.endpoint().get()
+                    + " answered a ping, but Testcontainers could not connect to it: " + e.getMessage());
+        }
+    }
+
+    /** Where the engine listens, such as {@code unix:///var/run/docker.sock}. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** Whether the engine holds the image; nothing is pulled. */
+    public boolean hasImage(String image) {
+        try {
+            client.inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** The ids of the containers of dead JVMs removed when this JVM connected. */
+    public List<String> removedAtStart() {
+        return sweptAtStart;
+    }
+
+    DockerClient client() {
+        return client;
+    }
+
+    JvmIdentity owner() {
+        return owner;
+    }
+
+    /** Removes the containers of dead JVMs of this host now; returns their ids. */
+    List<String> removeStaleContainers() {
+        return new StaleContainerSweeper(client, owner).sweep();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.magpie.sandbox.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.BaseWorkspace;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A workspace in a Docker container created from an image, such as an image with a repository, its toolchain
+ * and its dependencies baked in (the local counterpart of a Daytona snapshot).
+ *
+ * <p>The container runs {@code sleep infinity} and every command is a separate exec in it. Files travel as tar
+ * archives; symlinks are resolved inside the container, so the path rules are those of local workspaces.
+ * Destroy removes the container (with force) and is idempotent. Containers carry labels naming this JVM, so that
+ * a later run removes those a killed JVM left behind. Create one with {@link #builder(String)}.
+ */
+public final class DockerWorkspace extends BaseWorkspace {
+
+    /** The working directory when none is given. */
+    public static final String DEFAULT_WORKING_DIR = "/workspace";
+
+    private final DockerClient client;
+    private final String containerId;
+    private final String image;
+    private final String workingDir;
+    private final ContainerExec exec;
+    private final ContainerFiles files;
+
+    DockerWorkspace(DockerClient client, String containerId, String image, String workingDir) {
+        super("docker");
+        this.client = client;
+        this.containerId = containerId;
+        this.image = image;
+        this.workingDir = workingDir;
+        this.exec = new ContainerExec(client, containerId);
+        this.files = new ContainerFiles(client, containerId, exec, workingDir);
+    }
+
+    /** Starts describing a workspace in a new container of {@code image}; nothing is pulled. */
+    public static DockerWorkspaceBuilder builder(String image) {
+        return new DockerWorkspaceBuilder(image);
+    }
+
+    /** The container's id. */
+    @Override
+    public String id() {
+        return containerId;
+    }
+
+    @Override
+    public String workingDir() {
+        return workingDir;
+    }
+
+    /** The image the container was created from. */
+    public String image() {
+        return image;
+    }
+
+    /** The labels of the container, as the engine reports them. */
+    public Map<String, String> labels() {
+        checkOpen();
+        return Map.copyOf(client.inspectContainerCmd(containerId).exec().getConfig().getLabels());
+    }
+
+    @Override
+    protected ExecResult doExec(ExecRequest request) {
+        String directory = request.subdirectory().map(this::resolve).orElse(workingDir);
+        return exec.run(request, directory);
+    }
+
+    @Override
+    protected byte[] doReadFile(String absolutePath) {
+        return files.read(absolutePath);
+    }
+
+    @Override
+    protected void doWriteFile(String absolutePath, byte[] content) {
+        files.write(absolutePath, content);
+    }
+
+    @Override
+    protected boolean doExists(String absolutePath) {
+        return files.exists(absolutePath);
+    }
+
+    @Override
+    protected List<String> doList(String absolutePath) {
+        return files.list(absolutePath);
+    }
+
+    @Override
+    protected void doDelete(String absolutePath) {
+        files.delete(absolutePath);
+    }
+
+    @Override
+    protected void doDestroy() {
+        remove(client, containerId);
+    }
+
+    static void remove(DockerClient client, String containerId) {
+        try {
+            client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // Already gone (removed by hand or by another run's clean-up): destroy's goal is reached.
+        } catch (RuntimeException e) {
+            throw new WorkspaceException("Could not remove container " + containerId + ": " + e.getMessage()
+                    + ". Remove it with: docker rm -f " + containerId, e);
+        }
+    }
+}

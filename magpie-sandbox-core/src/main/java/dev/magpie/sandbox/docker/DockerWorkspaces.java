@@ -1,0 +1,105 @@
+package dev.magpie.sandbox.docker;
+
+import dev.magpie.sandbox.Settings;
+import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.WorkspaceSpec;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a provider-neutral {@link WorkspaceSpec} and the {@code magpie.docker.*} settings into a
+ * {@link DockerWorkspace}: the spec's snapshot is the image, its clone source the repository.
+ */
+public final class DockerWorkspaces {
+
+    /** The image when the spec names no snapshot. */
+    public static final String IMAGE_KEY = "magpie.docker.image";
+    /** The working directory when the spec names none; default {@value DockerWorkspace#DEFAULT_WORKING_DIR}. */
+    public static final String WORKING_DIR_KEY = "magpie.docker.working-dir";
+    /** {@code false} starts containers without a network. */
+    public static final String NETWORK_KEY = "magpie.docker.network";
+    /** A memory limit such as {@code 512m} or {@code 2g}; none by default. */
+    public static final String MEMORY_KEY = "magpie.docker.memory";
+    /** A CPU limit in cores such as {@code 1.5}; none by default. */
+    public static final String CPUS_KEY = "magpie.docker.cpus";
+    /** {@code auto}, {@code in-container} or {@code on-host}: who clones the spec's repository. */
+    public static final String CLONE_MODE_KEY = "magpie.docker.clone-mode";
+    /** How long the engine may take to answer before it counts as absent. */
+    public static final String PROBE_TIMEOUT_KEY = "magpie.docker.probe-timeout";
+
+    private static final Pattern MEMORY = Pattern.compile("(\\d+)\\s*([kmg]?)b?");
+    private static final Pattern SHORTHAND = Pattern.compile("[\\w.-]+/[\\w.-]+");
+
+    private DockerWorkspaces() {
+    }
+
+    /** Creates the container workspace a spec describes. */
+    public static DockerWorkspace create(WorkspaceSpec spec, Settings settings) {
+        if (spec.path().isPresent()) {
+            throw new IllegalArgumentException("A Docker workspace starts from an image, not from path '"
+                    + spec.path().get() + "'; use DockerWorkspace.builder(image).copyFrom(path) to copy a directory in.");
+        }
+        String image = spec.snapshot().or(() -> settings.get(IMAGE_KEY)).orElseThrow(() -> new WorkspaceException(
+                "A Docker workspace needs an image: set snapshot (the image name) or the configuration key '"
+                        + IMAGE_KEY + "'."));
+        DockerWorkspaceBuilder builder = DockerWorkspace.builder(image)
+                .workingDir(spec.workingDir().orElse(settings.get(WORKING_DIR_KEY, DockerWorkspace.DEFAULT_WORKING_DIR)))
+                .env(spec.env())
+                .network(settings.getBoolean(NETWORK_KEY, true))
+                .memoryBytes(memory(settings))
+                .cpus(cpus(settings))
+                .cloneMode(cloneMode(settings))
+                .probeTimeout(settings.getDuration(PROBE_TIMEOUT_KEY, DockerEngine.DEFAULT_PROBE_TIMEOUT));
+        spec.clone().ifPresent(source -> {
+            if (SHORTHAND.matcher(source).matches() && !RepositoryLoader.isHostSource(source)) {
+                throw new IllegalArgumentException("Clone source '" + source + "' looks like org/name shorthand;"
+                        + " a Docker workspace needs a git URL or a path of this machine.");
+            }
+            builder.repository(source);
+        });
+        spec.ref().ifPresent(builder::ref);
+        return builder.build();
+    }
+
+    private static long memory(Settings settings) {
+        return settings.get(MEMORY_KEY).map(value -> {
+            Matcher m = MEMORY.matcher(value.toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw invalid(MEMORY_KEY, value, "a size such as 512m, 2g or a number of bytes");
+            }
+            int shift = switch (m.group(2)) {
+                case "k" -> 10;
+                case "m" -> 20;
+                case "g" -> 30;
+                default -> 0;
+            };
+            return Long.parseLong(m.group(1)) << shift;
+        }).orElse(0L);
+    }
+
+    private static double cpus(Settings settings) {
+        return settings.get(CPUS_KEY).map(value -> {
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw invalid(CPUS_KEY, value, "a number of cores such as 1 or 1.5");
+            }
+        }).orElse(0d);
+    }
+
+    private static DockerWorkspaceBuilder.CloneMode cloneMode(Settings settings) {
+        String value = settings.get(CLONE_MODE_KEY, "auto");
+        try {
+            return DockerWorkspaceBuilder.CloneMode.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw invalid(CLONE_MODE_KEY, value, "auto, in-container or on-host");
+        }
+    }
+
+    private static WorkspaceException invalid(String key, String value, String expected) {
+        return new WorkspaceException("Configuration key '" + key + "' (environment variable "
+                + Settings.environmentName(key) + ") must be " + expected + ", but was '" + value + "'.");
+    }
+}

@@ -1,0 +1,170 @@
+package dev.magpie.sandbox.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.magpie.sandbox.CommandStartException;
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.OutputListener;
+import dev.magpie.sandbox.PathOutsideWorkspaceException;
+import dev.magpie.sandbox.WorkspaceException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Commands in one container shared by every test of the class. */
+@EnabledWithDockerEngine
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DockerExecTest {
+
+    private DockerWorkspace workspace;
+
+    @BeforeAll
+    void startContainer() {
+        workspace = DockerWorkspace.builder(DockerEngineCondition.TEST_IMAGE).env("FROM_WORKSPACE", "ws").build();
+    }
+
+    @AfterAll
+    void removeContainer() {
+        if (workspace != null) {
+            workspace.destroy();
+        }
+    }
+
+    @Test
+    void runsInTheWorkingDirectoryWithSeparateStreamsAndExitCodeAsData() {
+        ExecResult result = workspace.shell("pwd; echo oops >&2; exit 3");
+
+        assertThat(workspace.name()).isEqualTo("docker");
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stdout()).isEqualTo("/workspace\n");
+        assertThat(result.stderr()).isEqualTo("oops\n");
+        assertThat(result.timedOut()).isFalse();
+        assertThat(result.command()).containsExactly("sh", "-c", "pwd; echo oops >&2; exit 3");
+    }
+
+    @Test
+    void runsProgramsWithoutAShell() {
+        ExecResult result = workspace.exec("printf", "%s|", "two words", "$HOME", "*");
+
+        assertThat(result.stdout()).isEqualTo("two words|$HOME|*|");
+    }
+
+    @Test
+    void reportsAProcessKilledByASignalAsMinusOne() {
+        assertThat(workspace.shell("kill -9 $$").exitCode()).isEqualTo(ExecResult.KILLED);
+    }
+
+    @Test
+    void passesTheWorkspaceAndRequestEnvironment() {
+        ExecResult result = workspace.exec(ExecRequest.builder("sh", "-c", "echo $FROM_WORKSPACE $FROM_REQUEST")
+                .env("FROM_REQUEST", "req").build());
+
+        assertThat(result.stdout()).isEqualTo("ws req\n");
+    }
+
+    @Test
+    void runsInASubdirectoryAndRefusesOneOutside() {
+        workspace.writeString("sub/dir/marker", "");
+
+        ExecResult result = workspace.exec(ExecRequest.builder("pwd").subdirectory("sub/dir").build());
+
+        assertThat(result.stdout()).isEqualTo("/workspace/sub/dir\n");
+        assertThatThrownBy(() -> workspace.exec(ExecRequest.builder("pwd").subdirectory("../etc").build()))
+                .isInstanceOf(PathOutsideWorkspaceException.class);
+        assertThatThrownBy(() -> workspace.exec(ExecRequest.builder("pwd").subdirectory("missing").build()))
+                .isInstanceOf(WorkspaceException.class).hasMessageContaining("no such directory");
+    }
+
+    @Test
+    void feedsStdinAndClosesItWhenThereIsNone() {
+        byte[] binary = {0, 1, 2, (byte) 0xff, '\n', 'x'};
+        ExecResult piped = workspace.exec(ExecRequest.builder("sh", "-c", "od -An -tx1 | tr -s ' '")
+                .stdin(binary).build());
+        ExecResult none = workspace.exec(ExecRequest.builder("cat").timeout(Duration.ofSeconds(10)).build());
+
+        assertThat(piped.stdout().trim()).isEqualTo("00 01 02 ff 0a 78");
+        assertThat(none.timedOut()).isFalse();
+        assertThat(none.stdout()).isEmpty();
+    }
+
+    @Test
+    void aMissingProgramIsAnExceptionNamingIt() {
+        assertThatThrownBy(() -> workspace.exec("no-such-program", "arg"))
+                .isInstanceOf(CommandStartException.class)
+                .hasMessageContaining("no-such-program");
+        assertThatThrownBy(() -> workspace.exec("./not-here.sh"))
+                .isInstanceOf(CommandStartException.class);
+    }
+
+    @Test
+    void sendsLinesToTheListenerAsTheyArrive() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        OutputListener listener = (channel, line) -> lines.add(channel + ":" + line);
+
+        workspace.exec(ExecRequest.builder("sh", "-c", "echo one; echo two >&2; printf three")
+                .listener(listener).build());
+
+        assertThat(lines).containsExactlyInAnyOrder("STDOUT:one", "STDERR:two", "STDOUT:three");
+    }
+
+    @Test
+    void boundsOutputKeepingTheHeadAndTheTail() {
+        ExecResult result = workspace.exec(ExecRequest.builder("seq", "1", "200000").outputLimit(1000).build());
+
+        assertThat(result.truncated()).isTrue();
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).startsWith("1\n2\n3\n").endsWith("199999\n200000\n")
+                .contains("bytes omitted").hasSizeLessThan(1100);
+    }
+
+    @Test
+    void aTimeoutKillsTheWholeProcessTreeInsideTheContainerAndKeepsTheOutput() {
+        String dir = "/tmp/tree-" + UUID.randomUUID();
+        // A child and a grandchild ignoring SIGTERM, and one that left the session with setsid; all hold stdout.
+        String script = "mkdir -p " + dir + "; echo started\n"
+                + "sh -c 'trap \"\" TERM; sleep 1000 & echo $! > " + dir + "/grandchild; wait' &\n"
+                + "echo $! > " + dir + "/child\n"
+                + "setsid sh -c 'trap \"\" TERM; echo $$ > " + dir + "/escaped; exec sleep 1000' &\n"
+                + "sleep 1000\n";
+
+        long start = System.nanoTime();
+        ExecResult result = workspace.exec(ExecRequest.builder("sh", "-c", script)
+                .timeout(Duration.ofSeconds(2)).build());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.exitCode()).isEqualTo(ExecResult.KILLED);
+        assertThat(result.stdout()).isEqualTo("started\n");
+        assertThat(took).isLessThan(Duration.ofSeconds(15));
+        ExecResult survivors = workspace.shell("for f in " + dir + "/*; do p=$(cat $f);"
+                + " s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null); [ -z \"$s\" ] || [ \"$s\" = Z ] || echo $f $p $s; done;"
+                + " ls " + dir + " | wc -l");
+        assertThat(survivors.stdout()).isEqualTo("3\n");
+    }
+
+    @Test
+    void recordsCommandsInTheTranscript() {
+        workspace.exec("echo", "transcribed");
+
+        assertThat(workspace.transcript().render()).contains("$ echo transcribed");
+    }
+
+    @Test
+    void labelsTheContainerWithTheUsersLabelsAndItsOwner() {
+        try (DockerWorkspace labelled = DockerWorkspace.builder(DockerEngineCondition.TEST_IMAGE)
+                .label("team", "widgets").build()) {
+            assertThat(labelled.labels())
+                    .containsEntry("team", "widgets")
+                    .containsEntry(ContainerLabels.OWNER, ContainerLabels.OWNER_VALUE)
+                    .containsEntry(ContainerLabels.JVM, JvmIdentity.current().label())
+                    .containsKey(ContainerLabels.HOST);
+        }
+    }
+}
