@@ -76,10 +76,10 @@ final class ContainerExec {
         Streams streams = new Streams(out, err);
         client.execStartCmd(execId).exec(streams);
 
-        boolean timedOut = !await(streams, request.timeout().orElse(null));
+        boolean timedOut = !await(streams, request.timeout().orElse(null), token);
         if (timedOut) {
             killTree(token);
-            if (!await(streams, DRAIN_AFTER_KILL)) {
+            if (!await(streams, DRAIN_AFTER_KILL, token)) {
                 closeQuietly(streams);
             }
         }
@@ -118,7 +118,7 @@ final class ContainerExec {
         return "/tmp/" + name;
     }
 
-    private boolean await(Streams streams, Duration limit) {
+    private boolean await(Streams streams, Duration limit, String token) {
         try {
             if (limit == null) {
                 streams.awaitCompletion();
@@ -126,21 +126,37 @@ final class ContainerExec {
             }
             return streams.awaitCompletion(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // The caller gives up on the command: it must not keep running in the container unseen.
             closeQuietly(streams);
-            throw new WorkspaceException("Interrupted while waiting for a command in container " + shortId(), e);
+            try {
+                killTree(token);
+            } finally {
+                Thread.currentThread().interrupt();
+            }
+            throw new WorkspaceException("Interrupted while waiting for a command in container " + shortId()
+                    + "; its processes were killed.", e);
         }
     }
 
+    /** Kills every process carrying the token, from a second exec; waits up to 10 s for it. */
     private void killTree(String token) {
-        String killerId = client.execCreateCmd(containerId).withCmd("sh", "-c", KILLER, "magpie-kill", token)
-                .withAttachStdout(true).withAttachStderr(true).exec().getId();
-        ResultCallback.Adapter<Frame> done = new ResultCallback.Adapter<>();
-        client.execStartCmd(killerId).exec(done);
         try {
-            done.awaitCompletion(10, TimeUnit.SECONDS);
+            String killerId = client.execCreateCmd(containerId).withCmd("sh", "-c", KILLER, "magpie-kill", token)
+                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            ResultCallback.Adapter<Frame> done = new ResultCallback.Adapter<>();
+            client.execStartCmd(killerId).exec(done);
+            if (!done.awaitCompletion(10, TimeUnit.SECONDS)) {
+                closeQuietly(done);
+                throw new WorkspaceException("Killing the processes of a timed-out command in container " + shortId()
+                        + " did not finish within 10 s; they may still run.");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new WorkspaceException("Interrupted while killing a timed-out command in container " + shortId()
+                    + "; its processes may still run.", e);
+        } catch (com.github.dockerjava.api.exception.DockerException e) {
+            throw new WorkspaceException("Could not kill the processes of a command in container " + shortId() + ": "
+                    + e.getMessage() + ". They may still run.", e);
         }
     }
 

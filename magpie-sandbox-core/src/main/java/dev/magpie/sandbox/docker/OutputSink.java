@@ -32,12 +32,18 @@ final class OutputSink {
 
     synchronized void write(byte[] bytes) {
         total += bytes.length;
-        for (byte b : bytes) {
-            if (headSize < head.length) {
-                head[headSize++] = b;
-            } else {
-                tail[(int) (tailWritten++ % tail.length)] = b;
-            }
+        int toHead = Math.min(bytes.length, head.length - headSize);
+        System.arraycopy(bytes, 0, head, headSize, toHead);
+        headSize += toHead;
+        // Only the last tail.length bytes of the rest can survive in the ring.
+        int skip = Math.max(toHead, bytes.length - tail.length);
+        tailWritten += skip - toHead;
+        for (int from = skip; from < bytes.length; ) {
+            int at = (int) (tailWritten % tail.length);
+            int n = Math.min(bytes.length - from, tail.length - at);
+            System.arraycopy(bytes, from, tail, at, n);
+            tailWritten += n;
+            from += n;
         }
         if (listener != OutputListener.NONE) {
             splitLines(bytes);

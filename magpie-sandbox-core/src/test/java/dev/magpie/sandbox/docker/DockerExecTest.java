@@ -150,6 +150,16 @@ class DockerExecTest {
     }
 
     @Test
+    void runsCommandsFromSeveralThreadsAtOnce() {
+        List<String> outputs = java.util.stream.IntStream.range(0, 8).parallel()
+                .mapToObj(i -> workspace.shell("echo " + i + " && echo err" + i + " >&2").output())
+                .sorted().toList();
+
+        assertThat(outputs).containsExactly("0\nerr0\n", "1\nerr1\n", "2\nerr2\n", "3\nerr3\n",
+                "4\nerr4\n", "5\nerr5\n", "6\nerr6\n", "7\nerr7\n");
+    }
+
+    @Test
     void recordsCommandsInTheTranscript() {
         workspace.exec("echo", "transcribed");
 
