@@ -9,6 +9,7 @@ import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.OutputListener;
+import dev.magpie.sandbox.PathOutsideWorkspaceException;
 import dev.magpie.sandbox.WorkspaceException;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
@@ -31,12 +32,17 @@ final class ContainerExec {
     static final String TOKEN_VARIABLE = "MAGPIE_EXEC_ID";
     private static final String START_FAILURE = "magpie-exec: cannot start: ";
     private static final String NO_DIRECTORY = "magpie-exec: no directory: ";
+    private static final String OUTSIDE = "magpie-exec: outside: ";
     private static final String RUNTIME_FAILURE = "OCI runtime exec failed";
 
     private static final String WRAPPER = ""
             + "if [ -n \"$2\" ]; then exec 0<\"$2\"; rm -f -- \"$2\"; fi\n"
             + "cd -- \"$1\" 2>/dev/null || { printf '" + NO_DIRECTORY + "%s\\n' \"$1\" >&2; exit 126; }\n"
-            + "shift 2\n"
+            // With a root in $3, a directory reached through a symlink must still be inside it.
+            + "if [ -n \"$3\" ]; then here=$(pwd -P); root=$(cd -- \"$3\" && pwd -P)\n"
+            + "  case $here in \"$root\"|\"$root\"/*) ;; *) printf '" + OUTSIDE + "%s\\n' \"$here\" >&2; exit 126 ;; esac\n"
+            + "fi\n"
+            + "shift 3\n"
             + "case $1 in */*) [ -f \"$1\" ] && [ -x \"$1\" ] ;; *) command -v \"$1\" >/dev/null 2>&1 ;; esac"
             + " || { printf '" + START_FAILURE + "%s\\n' \"$1\" >&2; exit 127; }\n"
             + "exec \"$@\"\n";
@@ -59,11 +65,18 @@ final class ContainerExec {
         this.containerId = containerId;
     }
 
+    /** Runs the command in {@code directory}, an absolute path already lexically inside the working directory. */
     ExecResult run(ExecRequest request, String directory) {
+        return run(request, directory, "");
+    }
+
+    /** As {@link #run(ExecRequest, String)}, refusing a directory whose real path is outside {@code root}. */
+    ExecResult run(ExecRequest request, String directory, String root) {
         String token = UUID.randomUUID().toString();
         long start = System.nanoTime();
         String stdinFile = request.stdin().map(bytes -> upload(token, bytes)).orElse("");
-        List<String> command = new ArrayList<>(List.of("sh", "-c", WRAPPER, "magpie-exec", directory, stdinFile));
+        List<String> command = new ArrayList<>(List.of("sh", "-c", WRAPPER, "magpie-exec", directory, stdinFile,
+                root));
         command.addAll(request.command());
         List<String> env = new ArrayList<>();
         request.env().forEach((k, v) -> env.add(k + "=" + v));
@@ -97,6 +110,10 @@ final class ContainerExec {
             // The engine could not even start the wrapper: not a result of the command.
             throw new WorkspaceException("The engine could not start " + request.command() + " in container "
                     + shortId() + ": " + (stdout + stderr).strip());
+        }
+        if (exitCode == 126 && stderr.startsWith(OUTSIDE)) {
+            throw new PathOutsideWorkspaceException(directory, root, "it resolves through a symlink to "
+                    + stderr.substring(OUTSIDE.length()).strip());
         }
         if (exitCode == 126 && stderr.startsWith(NO_DIRECTORY)) {
             throw new WorkspaceException("Cannot run " + request.command() + " in '" + directory

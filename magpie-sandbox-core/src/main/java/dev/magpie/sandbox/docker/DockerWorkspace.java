@@ -69,8 +69,10 @@ public final class DockerWorkspace extends BaseWorkspace {
 
     @Override
     protected ExecResult doExec(ExecRequest request) {
-        String directory = request.subdirectory().map(this::resolve).orElse(workingDir);
-        return exec.run(request, directory);
+        if (request.subdirectory().isEmpty()) {
+            return exec.run(request, workingDir);
+        }
+        return exec.run(request, resolve(request.subdirectory().get()), workingDir);
     }
 
     @Override

@@ -78,6 +78,9 @@ class DockerExecTest {
         assertThat(result.stdout()).isEqualTo("/workspace/sub/dir\n");
         assertThatThrownBy(() -> workspace.exec(ExecRequest.builder("pwd").subdirectory("../etc").build()))
                 .isInstanceOf(PathOutsideWorkspaceException.class);
+        workspace.exec("ln", "-sfn", "/etc", "etc-link");
+        assertThatThrownBy(() -> workspace.exec(ExecRequest.builder("pwd").subdirectory("etc-link").build()))
+                .isInstanceOf(PathOutsideWorkspaceException.class).hasMessageContaining("/etc");
         assertThatThrownBy(() -> workspace.exec(ExecRequest.builder("pwd").subdirectory("missing").build()))
                 .isInstanceOf(WorkspaceException.class).hasMessageContaining("no such directory");
     }
