@@ -3,7 +3,8 @@ package dev.magpie.sandbox.docker;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.WorkspaceSpec;
-import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,6 +30,10 @@ public final class DockerWorkspaces {
     /** How long the engine may take to answer before it counts as absent. */
     public static final String PROBE_TIMEOUT_KEY = "magpie.docker.probe-timeout";
 
+    /** Where {@code org/name} clone sources point; the same setting as for local workspaces. */
+    static final String GITHUB_BASE_KEY = "magpie.local.github-base";
+    private static final String DEFAULT_GITHUB_BASE = "https://github.com";
+
     private static final Pattern MEMORY = Pattern.compile("(\\d+)\\s*([kmg]?)b?");
     private static final Pattern SHORTHAND = Pattern.compile("[\\w.-]+/[\\w.-]+");
 
@@ -52,15 +57,32 @@ public final class DockerWorkspaces {
                 .cpus(cpus(settings))
                 .cloneMode(cloneMode(settings))
                 .probeTimeout(settings.getDuration(PROBE_TIMEOUT_KEY, DockerEngine.DEFAULT_PROBE_TIMEOUT));
-        spec.clone().ifPresent(source -> {
-            if (SHORTHAND.matcher(source).matches() && !RepositoryLoader.isHostSource(source)) {
-                throw new IllegalArgumentException("Clone source '" + source + "' looks like org/name shorthand;"
-                        + " a Docker workspace needs a git URL or a path of this machine.");
-            }
-            builder.repository(source);
-        });
+        spec.clone().ifPresent(source -> builder.repository(expandShorthand(source, settings)));
         spec.ref().ifPresent(builder::ref);
         return builder.build();
+    }
+
+    /**
+     * {@code org/name} names a repository below the GitHub base that local workspaces use: a URL (cloned as
+     * {@code base/org/name.git}) or a directory of repositories ({@code org/name} or {@code org/name.git} in it).
+     */
+    static String expandShorthand(String source, Settings settings) {
+        if (!SHORTHAND.matcher(source).matches() || source.startsWith(".") || RepositoryLoader.isHostSource(source)) {
+            return source;
+        }
+        String base = settings.get(GITHUB_BASE_KEY, DEFAULT_GITHUB_BASE).replaceAll("/+$", "");
+        if (base.contains("://") && !base.startsWith("file://")) {
+            return base + "/" + source + ".git";
+        }
+        Path folder = Path.of(base.startsWith("file://") ? base.substring("file://".length()) : base);
+        for (String candidate : new String[] {source, source + ".git"}) {
+            if (Files.isDirectory(folder.resolve(candidate))) {
+                return folder.resolve(candidate).toAbsolutePath().normalize().toString();
+            }
+        }
+        throw new WorkspaceException("Expected a repository for '" + source + "' at " + folder.resolve(source)
+                + " or " + folder.resolve(source + ".git") + " (GitHub base '" + base + "', setting "
+                + GITHUB_BASE_KEY + "), but neither exists.");
     }
 
     private static long memory(Settings settings) {
