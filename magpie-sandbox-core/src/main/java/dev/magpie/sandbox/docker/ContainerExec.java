@@ -22,10 +22,12 @@ import java.util.concurrent.TimeUnit;
  * Runs one command in a container through the engine's exec API, with both streams demultiplexed and bounded.
  *
  * <p>Every command is started by a small {@code sh} wrapper that enters the directory, checks that the program
- * exists (so that a missing one is an exception, as for local workspaces) and then replaces itself with the
- * program. The command carries a unique {@value #TOKEN_VARIABLE} in its environment, which its children inherit;
- * on timeout a second exec kills every process that carries it, and the process groups they lead, so the whole
- * tree stops inside the container and not only the client's wait.
+ * exists (so that a missing one is an exception, as for local workspaces), runs it and waits for it. The engine
+ * makes each exec's first process a session and process group leader, and the wrapper carries a unique
+ * {@value #TOKEN_VARIABLE} in its environment, which the command's processes inherit. On timeout a second exec
+ * kills every process that carries the token and the process groups they lead: the wrapper's group holds the
+ * whole tree, and processes that left it (setsid) still carry the token. So the tree stops inside the container,
+ * not only the client's wait.
  */
 final class ContainerExec {
 
@@ -45,7 +47,9 @@ final class ContainerExec {
             + "shift 3\n"
             + "case $1 in */*) [ -f \"$1\" ] && [ -x \"$1\" ] ;; *) command -v \"$1\" >/dev/null 2>&1 ;; esac"
             + " || { printf '" + START_FAILURE + "%s\\n' \"$1\" >&2; exit 127; }\n"
-            + "exec \"$@\"\n";
+            // Stays as the parent (not exec) so that it leads the process group even when the command drops the
+            // token from its environment; fd 3 carries stdin past the /dev/null given to background commands.
+            + "exec 3<&0; \"$@\" <&3 3<&- & exec 3<&-; wait $!\n";
 
     // Several rounds catch children forked while an earlier round ran.
     private static final String KILLER = ""

@@ -135,6 +135,7 @@ class DockerExecTest {
                 + "sh -c 'trap \"\" TERM; sleep 1000 & echo $! > " + dir + "/grandchild; wait' &\n"
                 + "echo $! > " + dir + "/child\n"
                 + "setsid sh -c 'trap \"\" TERM; echo $$ > " + dir + "/escaped; exec sleep 1000' &\n"
+                + "env -i sh -c 'echo $$ > " + dir + "/no-env; exec sleep 1000' &\n"
                 + "sleep 1000\n";
 
         long start = System.nanoTime();
@@ -149,7 +150,7 @@ class DockerExecTest {
         ExecResult survivors = workspace.shell("for f in " + dir + "/*; do p=$(cat $f);"
                 + " s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null); [ -z \"$s\" ] || [ \"$s\" = Z ] || echo $f $p $s; done;"
                 + " ls " + dir + " | wc -l");
-        assertThat(survivors.stdout()).isEqualTo("3\n");
+        assertThat(survivors.stdout()).isEqualTo("4\n");
     }
 
     @Test
@@ -160,6 +161,19 @@ class DockerExecTest {
 
         assertThat(outputs).containsExactly("0\nerr0\n", "1\nerr1\n", "2\nerr2\n", "3\nerr3\n",
                 "4\nerr4\n", "5\nerr5\n", "6\nerr6\n", "7\nerr7\n");
+    }
+
+    @Test
+    void aTimeoutKillsACommandThatClearedItsEnvironment() {
+        String pidFile = "/tmp/env-cleared-" + UUID.randomUUID();
+
+        ExecResult result = workspace.exec(ExecRequest.builder("env", "-i", "sh", "-c",
+                "echo $$ > " + pidFile + "; sleep 1000 & sleep 1000").timeout(Duration.ofSeconds(1)).build());
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(workspace.shell("p=$(cat " + pidFile + "); cut -d' ' -f3 /proc/$p/stat 2>/dev/null"
+                + " | grep -v Z; ps -e -o stat=,args= | grep -v '^Z' | grep -c '[s]leep 1000'").stdout())
+                .isEqualTo("0\n");
     }
 
     @Test
