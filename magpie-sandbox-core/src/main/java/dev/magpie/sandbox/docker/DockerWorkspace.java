@@ -1,13 +1,16 @@
 package dev.magpie.sandbox.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.BaseWorkspace;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A workspace in a Docker container created from an image, such as an image with a repository, its toolchain
@@ -70,34 +73,62 @@ public final class DockerWorkspace extends BaseWorkspace {
     @Override
     protected ExecResult doExec(ExecRequest request) {
         if (request.subdirectory().isEmpty()) {
-            return exec.run(request, workingDir);
+            return engine("run " + request.command(), () -> exec.run(request, workingDir));
         }
-        return exec.run(request, resolve(request.subdirectory().get()), workingDir);
+        String directory = resolve(request.subdirectory().get());
+        return engine("run " + request.command(), () -> exec.run(request, directory, workingDir));
     }
 
     @Override
     protected byte[] doReadFile(String absolutePath) {
-        return files.read(absolutePath);
+        return engine("read " + absolutePath, () -> files.read(absolutePath));
     }
 
     @Override
     protected void doWriteFile(String absolutePath, byte[] content) {
-        files.write(absolutePath, content);
+        engine("write " + absolutePath, () -> {
+            files.write(absolutePath, content);
+            return null;
+        });
     }
 
     @Override
     protected boolean doExists(String absolutePath) {
-        return files.exists(absolutePath);
+        return engine("check " + absolutePath, () -> files.exists(absolutePath));
     }
 
     @Override
     protected List<String> doList(String absolutePath) {
-        return files.list(absolutePath);
+        return engine("list " + absolutePath, () -> files.list(absolutePath));
     }
 
     @Override
     protected void doDelete(String absolutePath) {
-        files.delete(absolutePath);
+        engine("delete " + absolutePath, () -> {
+            files.delete(absolutePath);
+            return null;
+        });
+    }
+
+    /** Turns the engine client's failures into this library's exceptions, saying what was being done. */
+    private <T> T engine(String operation, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (WorkspaceException e) {
+            throw e;
+        } catch (NotFoundException e) {
+            throw new WorkspaceException("Could not " + operation + ": container " + containerId + " no longer"
+                    + " exists (removed outside this workspace?). Create a new workspace.", e);
+        } catch (DockerException e) {
+            throw new WorkspaceException("The Docker engine refused to " + operation + " in container "
+                    + containerId + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof IOException) {
+                throw new WorkspaceException("Lost the connection to the Docker engine while trying to " + operation
+                        + " in container " + containerId + ": " + e.getCause().getMessage(), e);
+            }
+            throw e;
+        }
     }
 
     @Override

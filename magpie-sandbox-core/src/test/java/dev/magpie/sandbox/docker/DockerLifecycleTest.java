@@ -35,10 +35,14 @@ class DockerLifecycleTest {
     }
 
     @Test
-    void destroyOfAContainerRemovedBehindItsBackSucceeds() {
+    void aContainerRemovedBehindItsBackIsAClearErrorAndDestroySucceeds() {
         DockerWorkspace workspace = DockerWorkspace.builder(DockerEngineCondition.TEST_IMAGE).build();
         engine.client().removeContainerCmd(workspace.id()).withForce(true).exec();
 
+        assertThatThrownBy(() -> workspace.exec("true")).isInstanceOf(WorkspaceException.class)
+                .hasMessageContaining("no longer exists");
+        assertThatThrownBy(() -> workspace.readString("x")).isInstanceOf(WorkspaceException.class)
+                .hasMessageContaining("no longer exists");
         workspace.destroy();
 
         assertThat(workspace.isDestroyed()).isTrue();
