@@ -2,6 +2,7 @@ package dev.magpie.sandbox.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.PathRules;
@@ -162,7 +163,13 @@ public final class DockerWorkspaceBuilder {
                     + ", and nothing is pulled. Build or pull it first (.ci/docker-setup builds"
                     + " magpie/debian-git:bookworm without a registry).");
         }
-        String containerId = create(client, engine.owner());
+        String containerId;
+        try {
+            containerId = create(client, engine.owner());
+        } catch (DockerException e) {
+            throw new WorkspaceException("Could not create a container from image '" + image + "': "
+                    + e.getMessage(), e);
+        }
         try {
             client.startContainerCmd(containerId).exec();
             DockerWorkspace workspace = new DockerWorkspace(client, containerId, image, workingDir);
@@ -170,6 +177,10 @@ public final class DockerWorkspaceBuilder {
             return workspace;
         } catch (RuntimeException e) {
             DockerWorkspace.remove(client, containerId);
+            if (e instanceof DockerException) {
+                throw new WorkspaceException("Could not start a container from image '" + image + "': "
+                        + e.getMessage() + ". The container was removed.", e);
+            }
             throw e;
         }
     }
