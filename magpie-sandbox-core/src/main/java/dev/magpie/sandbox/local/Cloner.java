@@ -53,13 +53,13 @@ final class Cloner {
         try {
             if (settings.getBoolean(LocalWorkspace.CLONE_CACHE_KEY, true)) {
                 Mirror mirror = mirror(source, spec, git);
-                cloneLocally(git, mirror.repository().toString(), target, spec, List.of("--no-hardlinks"));
+                cloneLocally(git, mirror.repository().toString(), target, spec, source, List.of("--no-hardlinks"));
                 git.run(target, "to point origin at " + source.display(), "remote", "set-url", "origin",
                         mirror.origin());
             } else if (source.viaGh()) {
                 ghClone(git, source, target, spec, List.of());
             } else {
-                cloneLocally(git, gitLocation(source, spec), target, spec, List.of());
+                cloneLocally(git, gitLocation(source, spec), target, spec, source, List.of());
             }
             return target;
         } catch (RuntimeException e) {
@@ -134,7 +134,8 @@ final class Cloner {
     }
 
     /** {@code git clone} of {@code from} into the empty {@code target}, then the ref checked out. */
-    private static void cloneLocally(Git git, String from, Path target, CloneSpec spec, List<String> extra) {
+    private static void cloneLocally(Git git, String from, Path target, CloneSpec spec, CloneSource source,
+                                     List<String> extra) {
         List<String> args = new ArrayList<>(List.of("-c", "checkout.workers=0", "clone", "--quiet"));
         args.addAll(extra);
         spec.depth().ifPresent(depth -> args.add("--depth=" + depth));
@@ -147,7 +148,8 @@ final class Cloner {
         args.add("--");
         args.add(from);
         args.add(target.toString());
-        git.run(target, "to clone " + spec, args.toArray(String[]::new));
+        git.run(target, "to clone " + source.display() + spec.ref().map(ref -> " at ref '" + ref
+                + "' (expected a branch, tag or commit of it)").orElse(""), args.toArray(String[]::new));
         if (commit) {
             git.run(target, "to check out commit " + spec.ref().get(), "-c", "checkout.workers=0", "checkout",
                     "--quiet", "--detach", spec.ref().get());
