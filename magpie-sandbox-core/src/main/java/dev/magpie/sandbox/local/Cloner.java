@@ -42,13 +42,13 @@ final class Cloner {
 
     /** A new temporary directory holding a clone of the spec's source at its ref. */
     Path cloneInto(CloneSpec spec, Settings settings) {
-        Git git = new Git(runner, settings.get(LocalWorkspace.GIT_KEY, "git"),
+        Git git = new Git(runner, settings.get(LocalWorkspace.GIT_KEY, "git"), settings.get(LocalWorkspace.GH_KEY, "gh"),
                 settings.getDuration(LocalWorkspace.CLONE_TIMEOUT_KEY, Duration.ofMinutes(10)), OWNER);
         String base = spec.githubBase().orElseGet(() -> settings.get(LocalWorkspace.GITHUB_BASE_KEY,
                 CloneSpec.DEFAULT_GITHUB_BASE));
         boolean ghWanted = !spec.source().contains(":") && base.replaceAll("/+$", "").equals(
                 CloneSpec.DEFAULT_GITHUB_BASE);
-        CloneSource source = CloneSource.resolve(spec.source(), base, ghWanted && ghReady());
+        CloneSource source = CloneSource.resolve(spec.source(), base, ghWanted && ghReady(git.gh()));
         Path target = dirs.create("clone");
         try {
             if (settings.getBoolean(LocalWorkspace.CLONE_CACHE_KEY, true)) {
@@ -163,7 +163,7 @@ final class Cloner {
             spec.depth().ifPresent(depth -> args.add("--depth=" + depth));
             spec.ref().filter(ref -> !COMMIT.matcher(ref).matches()).ifPresent(ref -> args.add("--branch=" + ref));
         }
-        Git.check(git.exec("gh", target.getParent(), args.toArray(String[]::new)), "to clone " + source.display());
+        Git.check(git.exec(git.gh(), target.getParent(), args.toArray(String[]::new)), "to clone " + source.display());
         spec.ref().filter(ref -> options.isEmpty() && COMMIT.matcher(ref).matches()).ifPresent(ref ->
                 git.run(target, "to check out commit " + ref, "checkout", "--quiet", "--detach", ref));
     }
@@ -173,10 +173,11 @@ final class Cloner {
         return spec.depth().isPresent() && source.isLocalPath() ? "file://" + source.location() : source.location();
     }
 
-    private boolean ghReady() {
-        return ghReady.computeIfAbsent("gh", name -> {
+    /** Whether {@code gh} is installed and logged in; asked once per program and JVM. */
+    private boolean ghReady(String gh) {
+        return ghReady.computeIfAbsent(gh, program -> {
             try {
-                return runner.run(ExecRequest.builder("gh", "auth", "status").timeout(Duration.ofSeconds(30))
+                return runner.run(ExecRequest.builder(program, "auth", "status").timeout(Duration.ofSeconds(30))
                         .build(), Path.of(".").toAbsolutePath().toFile(), Map.of(), OWNER).succeeded();
             } catch (CommandStartException e) {
                 return false;

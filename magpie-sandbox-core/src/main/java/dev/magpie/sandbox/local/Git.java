@@ -21,12 +21,14 @@ final class Git {
 
     private final ProcessRunner runner;
     private final String program;
+    private final String gh;
     private final Duration timeout;
     private final String owner;
 
-    Git(ProcessRunner runner, String program, Duration timeout, String owner) {
+    Git(ProcessRunner runner, String program, String gh, Duration timeout, String owner) {
         this.runner = runner;
         this.program = program;
+        this.gh = gh;
         this.timeout = timeout;
         this.owner = owner;
     }
@@ -43,7 +45,7 @@ final class Git {
             return runner.run(request, directory.toFile(), Map.of(), owner);
         } catch (CommandStartException e) {
             throw new ProviderUnavailableException("local", "'" + tool + "' could not be started (" + e.getMessage()
-                    + "). Install it" + (tool.equals(program) ? ", or point magpie.local.git at it," : "")
+                    + "). Install it" + (tool.equals(program) ? ", or point " + LocalWorkspace.GIT_KEY + " at it," : "")
                     + " to clone repositories.");
         }
     }
@@ -62,5 +64,10 @@ final class Git {
 
     String program() {
         return program;
+    }
+
+    /** The GitHub CLI program. */
+    String gh() {
+        return gh;
     }
 }

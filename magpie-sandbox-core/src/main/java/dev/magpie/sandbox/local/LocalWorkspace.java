@@ -29,6 +29,8 @@ public final class LocalWorkspace extends BaseWorkspace {
     public static final String CLONE_CACHE_KEY = "magpie.local.clone-cache";
     /** How long one git command of a clone may take (default {@code 10m}). */
     public static final String CLONE_TIMEOUT_KEY = "magpie.local.clone-timeout";
+    /** The GitHub CLI used for shorthand when it is logged in (default {@code gh} on the PATH). */
+    public static final String GH_KEY = "magpie.local.gh";
     /** The git program (default {@code git} on the PATH). */
     public static final String GIT_KEY = "magpie.local.git";
     /** The directory under which temporary workspaces and mirrors are created; read once per JVM. */

@@ -11,7 +11,9 @@ import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -156,6 +158,31 @@ class CloneTest {
                 .build())).isInstanceOf(WorkspaceException.class).hasMessageContaining("no-such-ref");
         assertThatThrownBy(() -> LocalWorkspace.fromClone("not a source!"))
                 .isInstanceOf(WorkspaceException.class).hasMessageContaining("org/name");
+    }
+
+    @Test
+    void shorthandGoesThroughGhWhenItIsLoggedIn() throws Exception {
+        // A stand-in for gh (GitHub is out of reach here): logged in, and it clones from the local folder.
+        Path gh = base.resolve("fake-gh");
+        Files.writeString(gh, String.join("\n", "#!/bin/sh",
+                "echo \"$*\" >> \"$0.log\"",
+                "case \"$1 $2\" in",
+                "  'auth status') exit 0 ;;",
+                "  'repo clone') repo=$3; dir=$4; shift 4; [ \"$1\" = -- ] && shift",
+                "    exec git clone \"$@\" '" + githubFolder + "'/$repo.git \"$dir\" ;;",
+                "esac", "exit 1", ""));
+        Files.setPosixFilePermissions(gh, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Settings settings = Settings.builder().values(Map.of(LocalWorkspace.GH_KEY, gh.toString(),
+                LocalWorkspace.GITHUB_BASE_KEY, CloneSpec.DEFAULT_GITHUB_BASE)).build();
+        try (LocalWorkspace workspace = LocalWorkspace.fromClone(CloneSpec.builder("acme/widgets").ref("feature")
+                .build(), Map.of(), settings)) {
+            assertThat(workspace.readString("feature.txt")).isEqualTo("feature\n");
+            assertThat(workspace.exec("git", "remote", "get-url", "origin").stdout().strip())
+                    .isEqualTo(bare.toString());
+        }
+        assertThat(Files.readAllLines(base.resolve("fake-gh.log"))).first().isEqualTo("auth status");
+        assertThat(Files.readAllLines(base.resolve("fake-gh.log"))).last().asString()
+                .startsWith("repo clone acme/widgets ").endsWith(" -- --mirror");
     }
 
     @Test
