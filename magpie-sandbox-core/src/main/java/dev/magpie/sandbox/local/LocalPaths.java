@@ -16,11 +16,9 @@ final class LocalPaths {
 
     private static final int MAX_LINKS = 40;
 
-    private final Path root;
     private final String rootText;
 
     LocalPaths(Path realRoot) {
-        this.root = realRoot;
         this.rootText = realRoot.toString();
     }
 
@@ -61,9 +59,5 @@ final class LocalPaths {
                 throw new PathOutsideWorkspaceException(userPath, rootText, "it cannot be resolved: " + e.getMessage());
             }
         }
-    }
-
-    Path root() {
-        return root;
     }
 }
