@@ -69,6 +69,10 @@ class LocalExecTest {
         assertThat(killed.stdout()).isEqualTo("before\n");
         assertThat(killed.timedOut()).isFalse();
         assertThat(workspace.shell("kill -TERM $$").exitCode()).isEqualTo(ExecResult.KILLED);
+        // Java reports a signal death as 128 + signal: explicit codes in that range read as signals too.
+        assertThat(workspace.shell("exit 130").exitCode()).isEqualTo(ExecResult.KILLED);
+        assertThat(workspace.shell("exit 128").exitCode()).isEqualTo(128);
+        assertThat(workspace.shell("exit 255").exitCode()).isEqualTo(255);
     }
 
     @Test
@@ -104,6 +108,29 @@ class LocalExecTest {
         assertThat(pids).hasSize(4);
         assertThat(Processes.allDead(pids, Duration.ofSeconds(2))).as("all of %s dead", pids).isTrue();
         assertThat(result.duration()).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void interruptedCallerKillsTheCommand() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                workspace.shell("echo $$ > interrupted.pid; exec sleep 30");
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        caller.start();
+        for (int i = 0; i < 250 && !workspace.exists("interrupted.pid"); i++) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(50);
+        caller.interrupt();
+        caller.join(5000);
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(WorkspaceException.class).hasMessageContaining("Interrupted");
+        long pid = Long.parseLong(workspace.readString("interrupted.pid").strip());
+        assertThat(Processes.allDead(List.of(pid), Duration.ofSeconds(2))).isTrue();
     }
 
     @Test

@@ -52,6 +52,26 @@ class TempDirsTest {
                 + TempDirs.startMillis(ProcessHandle.current()).orElseThrow() + "-temp-");
     }
 
+    @Test
+    void directoryOfAKilledJvmIsSweptButNotWhileItRuns() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-Xmx64m", "-D" + LocalWorkspace.TEMP_ROOT_KEY + "=" + root,
+                "-cp", System.getProperty("java.class.path"), TempDirProbe.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+            Path childDir = Path.of(lines.readLine());
+            assertThat(childDir).isDirectory().startsWith(root.toRealPath());
+            TempDirs dirs = new TempDirs(root);
+            assertThat(dirs.sweepStale()).isEmpty();
+            assertThat(childDir).isDirectory();
+            child.destroyForcibly().waitFor();
+            assertThat(dirs.sweepStale()).containsExactly(childDir);
+            assertThat(childDir).doesNotExist();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     private Path dir(String name) throws Exception {
         return Files.createDirectories(root.resolve(name));
     }
