@@ -53,7 +53,13 @@ public final class Workspaces {
                     + spec.snapshot().get() + "'; use the docker or daytona provider, or a path or clone.");
         }
         if (spec.path().isPresent()) {
-            return LocalWorkspace.fromPath(Path.of(spec.path().get()), spec.env());
+            Path path = Path.of(spec.path().get());
+            return LocalWorkspace.fromPath(spec.workingDir().map(path::resolve).orElse(path), spec.env());
+        }
+        if (spec.workingDir().isPresent()) {
+            throw new IllegalArgumentException("The local provider runs a clone or temporary workspace in its root, "
+                    + "so workingDir '" + spec.workingDir().get() + "' cannot be honoured; run commands there with "
+                    + "ExecRequest.subdirectory instead.");
         }
         if (spec.clone().isPresent()) {
             CloneSpec clone = CloneSpec.builder(spec.clone().get()).ref(spec.ref().orElse(null)).build();

@@ -201,5 +201,8 @@ class CloneTest {
             assertThat(workspace.readString("feature.txt")).isEqualTo("feature\n");
             assertThat(workspace.shell("echo $K").stdout()).isEqualTo("v\n");
         }
+        WorkspaceSpec inRoot = WorkspaceSpec.builder().clone(source.toString()).workingDir("sub").build();
+        assertThatThrownBy(() -> Workspaces.create(inRoot, Settings.fromSystem()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subdirectory");
     }
 }
