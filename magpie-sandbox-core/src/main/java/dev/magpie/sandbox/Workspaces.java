@@ -62,8 +62,9 @@ public final class Workspaces {
                     + "ExecRequest.subdirectory instead.");
         }
         if (spec.clone().isPresent()) {
-            CloneSpec clone = CloneSpec.builder(spec.clone().get()).ref(spec.ref().orElse(null)).build();
-            return LocalWorkspace.fromClone(clone, spec.env(), settings);
+            CloneSpec.Builder clone = CloneSpec.builder(spec.clone().get()).ref(spec.ref().orElse(null));
+            spec.depth().ifPresent(clone::depth);
+            return LocalWorkspace.fromClone(clone.build(), spec.env(), settings);
         }
         return LocalWorkspace.temporary(spec.env());
     }

@@ -53,13 +53,15 @@ final class Cloner {
         try {
             if (settings.getBoolean(LocalWorkspace.CLONE_CACHE_KEY, true)) {
                 Mirror mirror = mirror(source, spec, git);
-                cloneLocally(git, mirror.repository().toString(), target, spec, source, List.of("--no-hardlinks"));
+                // The mirror's own depth carries over; git ignores --depth for local clones.
+                cloneLocally(git, mirror.repository().toString(), target, spec, source, List.of("--no-hardlinks"),
+                        false);
                 git.run(target, "to point origin at " + source.display(), "remote", "set-url", "origin",
                         mirror.origin());
             } else if (source.viaGh()) {
                 ghClone(git, source, target, spec, List.of());
             } else {
-                cloneLocally(git, gitLocation(source, spec), target, spec, source, List.of());
+                cloneLocally(git, gitLocation(source, spec), target, spec, source, List.of(), true);
             }
             return target;
         } catch (RuntimeException e) {
@@ -110,7 +112,8 @@ final class Cloner {
         Path repository = dir.resolve("repository.git");
         try {
             List<String> options = new ArrayList<>(List.of("--mirror"));
-            spec.depth().ifPresent(depth -> options.add("--depth=" + depth));
+            // --depth alone would fetch one branch; the mirror serves every ref of the source.
+            spec.depth().ifPresent(depth -> options.addAll(List.of("--depth=" + depth, "--no-single-branch")));
             if (source.viaGh()) {
                 ghClone(git, source, repository, spec, options);
                 String origin = git.exec(git.program(), repository, "config", "--get", "remote.origin.url").stdout()
@@ -135,10 +138,12 @@ final class Cloner {
 
     /** {@code git clone} of {@code from} into the empty {@code target}, then the ref checked out. */
     private static void cloneLocally(Git git, String from, Path target, CloneSpec spec, CloneSource source,
-                                     List<String> extra) {
+                                     List<String> extra, boolean withDepth) {
         List<String> args = new ArrayList<>(List.of("-c", "checkout.workers=0", "clone", "--quiet"));
         args.addAll(extra);
-        spec.depth().ifPresent(depth -> args.add("--depth=" + depth));
+        if (withDepth) {
+            spec.depth().ifPresent(depth -> args.add("--depth=" + depth));
+        }
         boolean commit = spec.ref().map(ref -> COMMIT.matcher(ref).matches()).orElse(false);
         if (commit) {
             args.add("--no-checkout");

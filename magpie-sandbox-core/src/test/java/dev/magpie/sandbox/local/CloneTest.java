@@ -195,10 +195,12 @@ class CloneTest {
 
     @Test
     void workspacesRouteCloneSpecsToLocalClones() {
-        WorkspaceSpec spec = WorkspaceSpec.builder().clone(source.toString()).ref("feature").env("K", "v").build();
+        WorkspaceSpec spec = WorkspaceSpec.builder().clone(source.toString()).ref("feature").depth(1).env("K", "v")
+                .build();
         try (Workspace workspace = Workspaces.create(spec, Settings.fromSystem())) {
             assertThat(workspace.name()).isEqualTo("local");
             assertThat(workspace.readString("feature.txt")).isEqualTo("feature\n");
+            assertThat(workspace.exec("git", "rev-list", "--count", "HEAD").stdout().strip()).isEqualTo("1");
             assertThat(workspace.shell("echo $K").stdout()).isEqualTo("v\n");
         }
         WorkspaceSpec inRoot = WorkspaceSpec.builder().clone(source.toString()).workingDir("sub").build();
