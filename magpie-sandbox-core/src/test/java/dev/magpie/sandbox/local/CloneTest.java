@@ -203,6 +203,8 @@ class CloneTest {
             assertThat(workspace.exec("git", "rev-list", "--count", "HEAD").stdout().strip()).isEqualTo("1");
             assertThat(workspace.shell("echo $K").stdout()).isEqualTo("v\n");
         }
+        assertThatThrownBy(() -> WorkspaceSpec.builder().depth(1).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clone");
         WorkspaceSpec inRoot = WorkspaceSpec.builder().clone(source.toString()).workingDir("sub").build();
         assertThatThrownBy(() -> Workspaces.create(inRoot, Settings.fromSystem()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subdirectory");
