@@ -3,7 +3,6 @@ package dev.magpie.sandbox.local;
 import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.Settings;
-import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
