@@ -11,6 +11,7 @@ import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.OutputListener;
 import dev.magpie.sandbox.PathOutsideWorkspaceException;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.OutputCollector;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,8 +89,8 @@ final class ContainerExec {
 
         String execId = client.execCreateCmd(containerId).withCmd(command.toArray(String[]::new)).withEnv(env)
                 .withAttachStdout(true).withAttachStderr(true).exec().getId();
-        OutputSink out = new OutputSink(request.outputLimit(), OutputListener.Channel.STDOUT, request.listener());
-        OutputSink err = new OutputSink(request.outputLimit(), OutputListener.Channel.STDERR, request.listener());
+        OutputCollector out = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDOUT, request.listener());
+        OutputCollector err = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDERR, request.listener());
         Streams streams = new Streams(out, err);
         client.execStartCmd(execId).exec(streams);
 
@@ -100,8 +101,8 @@ final class ContainerExec {
                 closeQuietly(streams);
             }
         }
-        out.finish();
-        err.finish();
+        out.close();
+        err.close();
         int exitCode = timedOut ? ExecResult.KILLED : exitCode(execId);
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         String stderr = err.text();
@@ -219,10 +220,10 @@ final class ContainerExec {
 
     /** Routes the engine's multiplexed frames to the two sinks. */
     private static final class Streams extends ResultCallback.Adapter<Frame> {
-        private final OutputSink out;
-        private final OutputSink err;
+        private final OutputCollector out;
+        private final OutputCollector err;
 
-        Streams(OutputSink out, OutputSink err) {
+        Streams(OutputCollector out, OutputCollector err) {
             this.out = out;
             this.err = err;
         }
@@ -230,9 +231,9 @@ final class ContainerExec {
         @Override
         public void onNext(Frame frame) {
             if (frame.getStreamType() == StreamType.STDERR) {
-                err.write(frame.getPayload());
+                err.append(frame.getPayload(), 0, frame.getPayload().length);
             } else if (frame.getStreamType() == StreamType.STDOUT || frame.getStreamType() == StreamType.RAW) {
-                out.write(frame.getPayload());
+                out.append(frame.getPayload(), 0, frame.getPayload().length);
             }
         }
     }

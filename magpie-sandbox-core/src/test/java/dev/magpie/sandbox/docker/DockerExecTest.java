@@ -124,7 +124,7 @@ class DockerExecTest {
         assertThat(result.truncated()).isTrue();
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).startsWith("1\n2\n3\n").endsWith("199999\n200000\n")
-                .contains("bytes omitted").hasSizeLessThan(1100);
+                .contains("bytes truncated").hasSizeLessThan(1100);
     }
 
     @Test
