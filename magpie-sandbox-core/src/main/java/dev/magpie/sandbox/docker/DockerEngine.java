@@ -1,8 +1,10 @@
 package dev.magpie.sandbox.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.magpie.sandbox.ProviderUnavailableException;
+import dev.magpie.sandbox.WorkspaceException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -69,13 +71,21 @@ public final class DockerEngine {
                     + String.join("; ", probe.failures()) + "). Start one (for example with .ci/docker-setup), "
                     + "or point DOCKER_HOST at it.");
         }
+        TransportConfig transport;
+        DockerClient client;
         try {
-            TransportConfig transport = DockerClientFactory.instance().getTransportConfig();
-            DockerClient client = DockerClientProviderStrategy.getClientForConfig(transport);
-            return new DockerEngine(client, transport.getDockerHost(), JvmIdentity.current());
+            transport = DockerClientFactory.instance().getTransportConfig();
+            client = DockerClientProviderStrategy.getClientForConfig(transport);
         } catch (RuntimeException e) {
             throw new ProviderUnavailableException("docker", "the engine at " + probe.endpoint().get()
                     + " answered a ping, but Testcontainers could not connect to it: " + e.getMessage());
+        }
+        try {
+            return new DockerEngine(client, transport.getDockerHost(), JvmIdentity.current());
+        } catch (DockerException e) {
+            throw new WorkspaceException("Could not remove the containers that dead JVMs left on the engine at "
+                    + transport.getDockerHost() + ": " + e.getMessage() + ". Remove them with: docker rm -f"
+                    + " $(docker ps -aq --filter label=" + ContainerLabels.OWNER + ")", e);
         }
     }
 

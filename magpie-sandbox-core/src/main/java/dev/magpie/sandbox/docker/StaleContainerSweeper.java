@@ -1,6 +1,7 @@
 package dev.magpie.sandbox.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import java.util.ArrayList;
@@ -33,8 +34,8 @@ final class StaleContainerSweeper {
                 try {
                     client.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec();
                     removed.add(container.getId());
-                } catch (NotFoundException e) {
-                    // Removed meanwhile by another run's sweep: the goal is reached.
+                } catch (NotFoundException | ConflictException e) {
+                    // Removed, or being removed, by another run's sweep at the same time: the goal is reached.
                 }
             }
         }
