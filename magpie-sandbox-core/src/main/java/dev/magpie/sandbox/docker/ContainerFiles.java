@@ -47,14 +47,13 @@ final class ContainerFiles {
             + "  list) [ -d \"$r\" ] || { [ -e \"$r\" ] && exit 6; exit 5; }\n"
             + "    cd -- \"$r\" && for f in * .[!.]* ..?*; do\n"
             + "      if [ -e \"$f\" ] || [ -L \"$f\" ]; then printf '%s\\0' \"$f\"; fi; done ;;\n"
-            + "  write) [ -d \"$r\" ] && exit 4; mkdir -p -- \"$(dirname -- \"$r\")\" || exit 7; printf '%s' \"$r\" ;;\n"
+            // $4: the uploaded content. Copied beside the target, then renamed over it: atomic, keeps the mode.
+            + "  write) trap 'rm -f -- \"$4\" \"$t\"' EXIT; [ -d \"$r\" ] && exit 4\n"
+            + "    d=$(dirname -- \"$r\"); t=$d/.magpie-$$.tmp; mkdir -p -- \"$d\" && cp -- \"$4\" \"$t\" || exit 7\n"
+            + "    if [ -e \"$r\" ]; then chmod \"$(stat -c %a -- \"$r\")\" -- \"$t\" 2>/dev/null; fi\n"
+            + "    mv -f -- \"$t\" \"$r\" || exit 7 ;;\n"
             + "  delete) [ \"$r\" = \"$root\" ] && exit 4; rm -rf -- \"$r\" || exit 7 ;;\n"
             + "esac\n";
-
-    /** Moves the uploaded temporary file over the target, keeping the target's mode when it existed. */
-    private static final String REPLACE = ""
-            + "if [ -e \"$2\" ]; then chmod \"$(stat -c %a -- \"$2\")\" -- \"$1\" 2>/dev/null; fi\n"
-            + "mv -f -- \"$1\" \"$2\" || { rm -f -- \"$1\"; exit 7; }\n";
 
     private final DockerClient client;
     private final String containerId;
@@ -87,23 +86,18 @@ final class ContainerFiles {
     }
 
     void write(String path, byte[] content) {
-        String real = check("write", path).stdout();
-        int slash = real.lastIndexOf('/');
-        String directory = slash == 0 ? "/" : real.substring(0, slash);
-        String temp = ".magpie-" + UUID.randomUUID() + ".tmp";
+        // Uploaded outside the working directory first: a failed upload leaves nothing in the workspace.
+        String upload = "/tmp/.magpie-upload-" + UUID.randomUUID();
         try {
-            client.copyArchiveToContainerCmd(containerId).withRemotePath(directory).withCopyUIDGID(true)
-                    .withTarInputStream(new ByteArrayInputStream(Archives.singleFile(temp, content, 0644))).exec();
+            client.copyArchiveToContainerCmd(containerId).withRemotePath("/tmp").withTarInputStream(
+                    new ByteArrayInputStream(Archives.singleFile(upload.substring(5), content, 0644))).exec();
+        } catch (NotFoundException e) {
+            throw e;
         } catch (RuntimeException e) {
-            run("rm", "-f", "--", directory + "/" + temp);
             throw new WorkspaceException("Could not write '" + relative(path) + "' in container " + shortId()
-                    + ": " + e.getMessage() + ". Nothing was changed.", e);
+                    + ": " + e.getMessage() + ". The workspace is unchanged.", e);
         }
-        ExecResult moved = run("sh", "-c", REPLACE, "magpie-replace", directory + "/" + temp, real);
-        if (moved.exitCode() != 0) {
-            throw new WorkspaceException("Could not move the new content of '" + relative(path) + "' into place in"
-                    + " container " + shortId() + ": " + moved.stderr().strip() + ". The old content is unchanged.");
-        }
+        check("write", path, upload);
     }
 
     boolean exists(String path) {
@@ -120,7 +114,11 @@ final class ContainerFiles {
     }
 
     private ExecResult check(String operation, String path) {
-        ExecResult result = run("sh", "-c", CHECK, "magpie-files", operation, workingDir, path);
+        return check(operation, path, "");
+    }
+
+    private ExecResult check(String operation, String path, String extra) {
+        ExecResult result = run("sh", "-c", CHECK, "magpie-files", operation, workingDir, path, extra);
         switch (result.exitCode()) {
             case 0:
                 return result;

@@ -63,6 +63,7 @@ class DockerFilesTest {
                 .isInstanceOf(WorkspaceException.class).hasMessageContaining("directory");
         assertThat(workspace.list("failed")).containsExactly("target.txt");
         assertThat(workspace.list("failed/target.txt")).isEmpty();
+        assertThat(workspace.shell("ls -A /tmp | grep -c magpie-upload").stdout()).isEqualTo("0\n");
     }
 
     @Test
