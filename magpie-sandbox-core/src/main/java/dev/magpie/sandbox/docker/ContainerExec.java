@@ -77,6 +77,15 @@ final class ContainerExec {
 
     /** As {@link #run(ExecRequest, String)}, refusing a directory whose real path is outside {@code root}. */
     ExecResult run(ExecRequest request, String directory, String root) {
+        return run(request, directory, root, "");
+    }
+
+    /** Runs a setup command as root in {@code directory}, whatever user the image runs as. */
+    ExecResult runAsRoot(ExecRequest request, String directory) {
+        return run(request, directory, "", "root");
+    }
+
+    private ExecResult run(ExecRequest request, String directory, String root, String user) {
         String token = UUID.randomUUID().toString();
         long start = System.nanoTime();
         String stdinFile = request.stdin().map(bytes -> upload(token, bytes)).orElse("");
@@ -88,7 +97,7 @@ final class ContainerExec {
         env.add(TOKEN_VARIABLE + "=" + token);
 
         String execId = client.execCreateCmd(containerId).withCmd(command.toArray(String[]::new)).withEnv(env)
-                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+                .withUser(user.isEmpty() ? null : user).withAttachStdout(true).withAttachStderr(true).exec().getId();
         OutputCollector out = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDOUT, request.listener());
         OutputCollector err = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDERR, request.listener());
         Streams streams = new Streams(out, err);
@@ -135,8 +144,9 @@ final class ContainerExec {
      */
     private String upload(String token, byte[] stdin) {
         String name = ".magpie-stdin-" + token;
-        client.copyArchiveToContainerCmd(containerId).withRemotePath("/tmp").withCopyUIDGID(true)
-                .withTarInputStream(new ByteArrayInputStream(Archives.singleFile(name, stdin, 0600))).exec();
+        // Readable by whatever user the image runs as; it is unlinked as soon as the command has it open.
+        client.copyArchiveToContainerCmd(containerId).withRemotePath("/tmp")
+                .withTarInputStream(new ByteArrayInputStream(Archives.singleFile(name, stdin, 0644))).exec();
         return "/tmp/" + name;
     }
 

@@ -3,12 +3,14 @@ package dev.magpie.sandbox.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ContainerConfig;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.WorkspaceException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.dockerclient.DockerClientProviderStrategy;
 import org.testcontainers.dockerclient.TransportConfig;
@@ -96,11 +98,16 @@ public final class DockerEngine {
 
     /** Whether the engine holds the image; nothing is pulled. */
     public boolean hasImage(String image) {
+        return imageUser(image).isPresent();
+    }
+
+    /** The user an image runs as ({@code ""} for the default, root), or empty when the engine lacks the image. */
+    Optional<String> imageUser(String image) {
         try {
-            client.inspectImageCmd(image).exec();
-            return true;
+            ContainerConfig config = client.inspectImageCmd(image).exec().getConfig();
+            return Optional.of(config == null || config.getUser() == null ? "" : config.getUser().trim());
         } catch (NotFoundException e) {
-            return false;
+            return Optional.empty();
         }
     }
 

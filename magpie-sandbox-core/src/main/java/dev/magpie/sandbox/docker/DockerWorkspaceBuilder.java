@@ -4,6 +4,8 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.HostConfig;
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.PathRules;
 import java.nio.file.Files;
@@ -158,7 +160,8 @@ public final class DockerWorkspaceBuilder {
         }
         DockerEngine engine = DockerEngine.connect(probeTimeout);
         DockerClient client = engine.client();
-        if (!engine.hasImage(image)) {
+        String imageUser = engine.imageUser(image).orElse(null);
+        if (imageUser == null) {
             throw new WorkspaceException("Image '" + image + "' is not on the Docker engine at " + engine.endpoint()
                     + ", and nothing is pulled. Build or pull it first (.ci/docker-setup builds"
                     + " magpie/debian-git:bookworm without a registry).");
@@ -173,7 +176,7 @@ public final class DockerWorkspaceBuilder {
         try {
             client.startContainerCmd(containerId).exec();
             DockerWorkspace workspace = new DockerWorkspace(client, containerId, image, workingDir);
-            fill(client, containerId);
+            fill(client, containerId, imageUser);
             return workspace;
         } catch (RuntimeException e) {
             DockerWorkspace.remove(client, containerId);
@@ -206,21 +209,35 @@ public final class DockerWorkspaceBuilder {
         return create.exec().getId();
     }
 
-    private void fill(DockerClient client, String containerId) {
+    private void fill(DockerClient client, String containerId, String imageUser) {
         ContainerExec exec = new ContainerExec(client, containerId);
         RepositoryLoader loader = new RepositoryLoader(client, containerId, exec, workingDir);
         if (copyFrom != null) {
             loader.copyDirectory(copyFrom);
         }
-        if (repository == null) {
-            return;
+        if (repository != null) {
+            boolean onHost = cloneMode == CloneMode.ON_HOST
+                    || cloneMode == CloneMode.AUTO && (!network || RepositoryLoader.isHostSource(repository));
+            if (onHost) {
+                loader.cloneOnHostAndCopy(repository, ref);
+            } else {
+                loader.cloneInContainer(repository, ref, !isRoot(imageUser));
+            }
         }
-        boolean onHost = cloneMode == CloneMode.ON_HOST
-                || cloneMode == CloneMode.AUTO && (!network || RepositoryLoader.isHostSource(repository));
-        if (onHost) {
-            loader.cloneOnHostAndCopy(repository, ref);
-        } else {
-            loader.cloneInContainer(repository, ref);
+        if (!isRoot(imageUser)) {
+            // The engine creates a missing working directory as root, and copied files arrive as root: the image's
+            // user must own what this workspace put there.
+            ExecResult owned = exec.runAsRoot(ExecRequest.builder("sh", "-c", "mkdir -p -- \"$1\""
+                    + " && chown -R -- \"$2\" \"$1\"", "magpie-workdir", workingDir, imageUser).build(), "/");
+            if (!owned.succeeded()) {
+                throw new WorkspaceException("Could not give the working directory " + workingDir + " to user '"
+                        + imageUser + "' of image '" + image + "': " + owned.stderr().strip());
+            }
         }
+    }
+
+    private static boolean isRoot(String user) {
+        return user.isEmpty() || user.equals("root") || user.startsWith("root:") || user.equals("0")
+                || user.startsWith("0:");
     }
 }

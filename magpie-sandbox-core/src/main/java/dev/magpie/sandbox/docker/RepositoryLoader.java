@@ -52,13 +52,18 @@ final class RepositoryLoader {
                 || Files.exists(Path.of(source));
     }
 
-    void cloneInContainer(String source, String ref) {
-        check(exec.run(ExecRequest.builder("git", "clone", "--quiet", source, ".").timeout(GIT_TIMEOUT).build(),
-                workingDir), source, "git clone in the container");
+    /** Clones with the container's git; as root when the image's user cannot write the fresh working directory yet. */
+    void cloneInContainer(String source, String ref, boolean asRoot) {
+        git(source, asRoot, "clone", "--quiet", source, ".");
         if (ref != null) {
-            check(exec.run(ExecRequest.builder("git", "checkout", "--quiet", ref).timeout(GIT_TIMEOUT).build(),
-                    workingDir), source, "git checkout " + ref + " in the container");
+            git(source, asRoot, "checkout", "--quiet", ref);
         }
+    }
+
+    private void git(String source, boolean asRoot, String... args) {
+        ExecRequest request = ExecRequest.builder("git", args).timeout(GIT_TIMEOUT).build();
+        ExecResult result = asRoot ? exec.runAsRoot(request, workingDir) : exec.run(request, workingDir);
+        check(result, source, "git " + args[0] + " in the container");
     }
 
     void cloneOnHostAndCopy(String source, String ref) {
@@ -87,8 +92,7 @@ final class RepositoryLoader {
             tar = Files.createTempFile("magpie-docker-copy-", ".tar");
             writeTar(directory, tar);
             try (InputStream in = Files.newInputStream(tar)) {
-                client.copyArchiveToContainerCmd(containerId).withRemotePath(workingDir).withCopyUIDGID(true)
-                        .withTarInputStream(in).exec();
+                client.copyArchiveToContainerCmd(containerId).withRemotePath(workingDir).withTarInputStream(in).exec();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Copying " + directory + " into container " + containerId, e);
@@ -132,6 +136,9 @@ final class RepositoryLoader {
             entry = new TarArchiveEntry(path, attrs.isDirectory() ? name + "/" : name, LinkOption.NOFOLLOW_LINKS);
             entry.setMode((attrs.isDirectory() ? 040000 : 0100000) | mode(path, attrs));
         }
+        // Owned by root in the container, whoever owns them here; the builder hands them to the image's user.
+        entry.setIds(0, 0);
+        entry.setNames("root", "root");
         tar.putArchiveEntry(entry);
         if (attrs.isRegularFile()) {
             Files.copy(path, tar);

@@ -11,8 +11,12 @@ import dev.magpie.sandbox.WorkspaceDestroyedException;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Creating, limiting and destroying containers; each test owns its container. */
 @EnabledWithDockerEngine
@@ -66,6 +70,41 @@ class DockerLifecycleTest {
     void hasANetworkByDefault() {
         try (DockerWorkspace workspace = DockerWorkspace.builder(DockerEngineCondition.TEST_IMAGE).build()) {
             assertThat(workspace.shell("ls /sys/class/net").stdout()).contains("eth0");
+        }
+    }
+
+    @Test
+    void worksAsTheNonRootUserOfTheImage(@TempDir Path source) throws IOException {
+        Files.writeString(source.resolve("copied.txt"), "from this machine");
+        // An image whose USER is not root, made here by committing a container: no registry needed.
+        String tag = "nonroot-" + System.nanoTime();
+        String setup = engine.client().createContainerCmd(DockerEngineCondition.TEST_IMAGE).withEntrypoint("sh")
+                .withCmd("-c", "useradd --create-home --uid 1234 worker").exec().getId();
+        String image = "magpie/test-user:" + tag;
+        try {
+            engine.client().startContainerCmd(setup).exec();
+            assertThat(engine.client().waitContainerCmd(setup).start().awaitStatusCode()).isZero();
+            engine.client().commitCmd(setup).withUser("worker").withRepository("magpie/test-user").withTag(tag).exec();
+            try (DockerWorkspace workspace = DockerWorkspace.builder(image).copyFrom(source).build()) {
+                workspace.writeString("written/by-api.txt", "x");
+                workspace.shell("echo appended >> copied.txt");
+                workspace.writeString("stdin-target.txt", "old");
+
+                assertThat(workspace.exec("id", "-un").stdout()).isEqualTo("worker\n");
+                assertThat(workspace.shell("touch by-command && cat -").exitCode()).isZero();
+                assertThat(workspace.exec(dev.magpie.sandbox.ExecRequest.builder("cat").stdin("in").build())
+                        .stdout()).isEqualTo("in");
+                assertThat(workspace.shell("stat -c %U . written written/by-api.txt by-command copied.txt").stdout())
+                        .isEqualTo("worker\nworker\nworker\nworker\nworker\n");
+                assertThat(workspace.readString("copied.txt")).isEqualTo("from this machineappended\n");
+            }
+        } finally {
+            DockerWorkspace.remove(engine.client(), setup);
+            try {
+                engine.client().removeImageCmd(image).withForce(true).exec();
+            } catch (NotFoundException e) {
+                // the commit failed: nothing to remove
+            }
         }
     }
 
