@@ -46,11 +46,14 @@ final class ContainerExec {
             + "  case $here in \"$root\"|\"$root\"/*) ;; *) printf '" + OUTSIDE + "%s\\n' \"$here\" >&2; exit 126 ;; esac\n"
             + "fi\n"
             + "shift 3\n"
-            + "case $1 in */*) [ -f \"$1\" ] && [ -x \"$1\" ] ;; *) command -v \"$1\" >/dev/null 2>&1 ;; esac"
-            + " || { printf '" + START_FAILURE + "%s\\n' \"$1\" >&2; exit 127; }\n"
+            // The program must be a file: a shell builtin of the same name is never what runs.
+            + "case $1 in */*) [ -f \"$1\" ] && [ -x \"$1\" ] ;;\n"
+            + "  *) found=; IFS=:; for d in ${PATH:-/usr/bin:/bin}; do\n"
+            + "       if [ -f \"$d/$1\" ] && [ -x \"$d/$1\" ]; then found=1; break; fi; done; unset IFS; [ -n \"$found\" ] ;;\n"
+            + "esac || { printf '" + START_FAILURE + "%s\\n' \"$1\" >&2; exit 127; }\n"
             // Stays as the parent (not exec) so that it leads the process group even when the command drops the
             // token from its environment; fd 3 carries stdin past the /dev/null given to background commands.
-            + "exec 3<&0; \"$@\" <&3 3<&- & exec 3<&-; wait $!\n";
+            + "exec 3<&0; exec \"$@\" <&3 3<&- & exec 3<&-; wait $!\n";
 
     // Several rounds catch children forked while an earlier round ran.
     private static final String KILLER = ""

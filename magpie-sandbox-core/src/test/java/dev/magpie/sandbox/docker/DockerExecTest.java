@@ -57,6 +57,12 @@ class DockerExecTest {
     }
 
     @Test
+    void runsTheProgramNotAShellBuiltinOfTheSameName() {
+        // GNU echo understands -e; the echo built into sh would print it.
+        assertThat(workspace.exec("echo", "-e", "a\\tb").stdout()).isEqualTo("a\tb\n");
+    }
+
+    @Test
     void reportsAProcessKilledByASignalAsMinusOne() {
         assertThat(workspace.shell("kill -9 $$").exitCode()).isEqualTo(ExecResult.KILLED);
     }
