@@ -117,27 +117,35 @@ final class ContainerExec {
         err.close();
         int exitCode = timedOut ? ExecResult.KILLED : exitCode(execId);
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
+        String stdout = out.text();
         String stderr = err.text();
+        checkStarted(request, directory, root, exitCode, stdout, stderr);
+        return new ExecResult(request.command(), exitCode, stdout, stderr, duration, timedOut,
+                out.truncated() || err.truncated());
+    }
+
+    /** Turns the wrapper's and the engine's refusals to start the command into exceptions. */
+    private void checkStarted(ExecRequest request, String directory, String root, int exitCode, String stdout,
+                              String stderr) {
         if (exitCode == 127 && stderr.startsWith(START_FAILURE)) {
             throw new CommandStartException(request.command().get(0), "not found or not executable in container "
                     + shortId(), null);
         }
-        String stdout = out.text();
-        if (exitCode == 126 && (stdout.startsWith(RUNTIME_FAILURE) || stderr.startsWith(RUNTIME_FAILURE))) {
-            // The engine could not even start the wrapper: not a result of the command.
+        if (exitCode != 126) {
+            return;
+        }
+        if (stdout.startsWith(RUNTIME_FAILURE) || stderr.startsWith(RUNTIME_FAILURE)) {
             throw new WorkspaceException("The engine could not start " + request.command() + " in container "
                     + shortId() + ": " + (stdout + stderr).strip());
         }
-        if (exitCode == 126 && stderr.startsWith(OUTSIDE)) {
+        if (stderr.startsWith(OUTSIDE)) {
             throw new PathOutsideWorkspaceException(directory, root, "it resolves through a symlink to "
                     + stderr.substring(OUTSIDE.length()).strip());
         }
-        if (exitCode == 126 && stderr.startsWith(NO_DIRECTORY)) {
+        if (stderr.startsWith(NO_DIRECTORY)) {
             throw new WorkspaceException("Cannot run " + request.command() + " in '" + directory
                     + "': no such directory in container " + shortId() + ". Create it first or fix the subdirectory.");
         }
-        return new ExecResult(request.command(), exitCode, stdout, stderr, duration, timedOut,
-                out.truncated() || err.truncated());
     }
 
     /**
