@@ -183,6 +183,30 @@ class DockerExecTest {
     }
 
     @Test
+    void anInterruptedCallerLeavesNoProcessRunning() throws Exception {
+        String pidFile = "/tmp/interrupted-" + UUID.randomUUID();
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                workspace.shell("echo $$ > " + pidFile + "; exec sleep 1000");
+            } catch (RuntimeException e) {
+                thrown.set(e);
+            }
+        });
+        caller.start();
+        while (workspace.shell("test -s " + pidFile).exitCode() != 0) {
+            Thread.sleep(50);
+        }
+
+        caller.interrupt();
+        caller.join(15_000);
+
+        assertThat(thrown.get()).isInstanceOf(WorkspaceException.class).hasMessageContaining("Interrupted");
+        assertThat(workspace.shell("p=$(cat " + pidFile + "); cut -d' ' -f3 /proc/$p/stat 2>/dev/null | grep -v Z")
+                .stdout()).isEmpty();
+    }
+
+    @Test
     void recordsCommandsInTheTranscript() {
         workspace.exec("echo", "transcribed");
 
