@@ -1,0 +1,99 @@
+package dev.magpie.sandbox.daytona;
+
+import dev.magpie.sandbox.CommandStartException;
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.OutputListener;
+import dev.magpie.sandbox.WorkspaceException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Runs one command through a fresh toolbox session, so stdout and stderr come back apart: create the session,
+ * start the command, poll until it has an exit code, read the logs, delete the session. Sessions have no
+ * server-side timeout, so the timeout is enforced here: past it the logs so far are read and the session is
+ * deleted, which kills the command. Output reaches the listener when the command has finished.
+ */
+final class SessionExec {
+
+    private static final long FIRST_POLL_MS = 2;
+    private static final long MAX_POLL_MS = 200;
+
+    private SessionExec() {
+    }
+
+    static ExecResult run(DaytonaToolbox toolbox, ExecRequest request, String directory, Map<String, String> env) {
+        String line = ShellCommand.build(request, directory, env);
+        String session = "magpie-" + UUID.randomUUID();
+        long start = System.nanoTime();
+        long deadline = request.timeout().map(t -> start + t.toNanos()).orElse(Long.MAX_VALUE);
+        toolbox.createSession(session);
+        try {
+            String commandId = toolbox.startCommand(session, line);
+            Optional<Integer> exit = Optional.empty();
+            long pause = FIRST_POLL_MS;
+            while (true) {
+                exit = toolbox.command(session, commandId).exitCode();
+                if (exit.isPresent() || System.nanoTime() >= deadline) {
+                    break;
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                Http.sleep(Duration.ofMillis(Math.max(1, Math.min(pause, left))));
+                pause = Math.min(MAX_POLL_MS, pause * 2);
+            }
+            DaytonaToolbox.Logs logs = toolbox.logs(session, commandId);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            boolean timedOut = exit.isEmpty();
+            int code = timedOut ? ExecResult.KILLED : exit.get() > 128 ? ExecResult.KILLED : exit.get();
+            if (!timedOut && code == 127 && notFound(logs.stderr(), request.command().get(0))) {
+                throw new CommandStartException(request.command().get(0), "not found in sandbox "
+                        + toolbox.sandboxId(), null);
+            }
+            String stdout = limit(logs.stdout(), request.outputLimit());
+            String stderr = limit(logs.stderr(), request.outputLimit());
+            deliver(request.listener(), logs);
+            return new ExecResult(request.command(), code, stdout, stderr, took, timedOut,
+                    !stdout.equals(logs.stdout()) || !stderr.equals(logs.stderr()));
+        } catch (Http.LostReply e) {
+            throw new WorkspaceException("Lost the connection to the toolbox of sandbox " + toolbox.sandboxId()
+                    + " while running " + ShellCommand.words(request.command()) + ": " + e.getMessage(), e);
+        } finally {
+            toolbox.deleteSession(session);
+        }
+    }
+
+    private static boolean notFound(String stderr, String program) {
+        return stderr.contains(program) && (stderr.contains("not found") || stderr.contains("No such file"));
+    }
+
+    private static void deliver(OutputListener listener, DaytonaToolbox.Logs logs) {
+        if (listener == OutputListener.NONE) {
+            return;
+        }
+        lines(logs.stdout()).forEach(l -> listener.onLine(OutputListener.Channel.STDOUT, l));
+        lines(logs.stderr()).forEach(l -> listener.onLine(OutputListener.Channel.STDERR, l));
+    }
+
+    private static java.util.List<String> lines(String text) {
+        if (text.isEmpty()) {
+            return java.util.List.of();
+        }
+        String t = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        return java.util.List.of(t.split("\n", -1));
+    }
+
+    /** Keeps the head and the tail around a marker when the text is over the limit in bytes. */
+    static String limit(String text, int limit) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= limit) {
+            return text;
+        }
+        int half = limit / 2;
+        String head = new String(bytes, 0, half, StandardCharsets.UTF_8);
+        String tail = new String(bytes, bytes.length - (limit - half), limit - half, StandardCharsets.UTF_8);
+        return head + "\n[... " + (bytes.length - limit) + " bytes truncated ...]\n" + tail;
+    }
+}
