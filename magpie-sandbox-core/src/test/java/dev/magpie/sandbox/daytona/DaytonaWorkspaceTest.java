@@ -152,7 +152,8 @@ class DaytonaWorkspaceTest {
                 .containsEntry(DaytonaClient.LABEL_MANAGED, "true")
                 .containsEntry(DaytonaClient.LABEL_OWNER, LocalDaytona.OWNER)
                 .containsKey(DaytonaClient.LABEL_CREATE_TOKEN);
-        String create = DAYTONA.exchanges("POST", "/api/sandbox").get(0).requestText();
+        String create = DAYTONA.allExchanges().stream().filter(e -> e.method().equals("POST")
+                && e.path().equals("/api/sandbox")).findFirst().orElseThrow().requestText();
         assertThat(create).contains("\"autoStopInterval\":30").contains("\"autoDeleteInterval\":0");
     }
 

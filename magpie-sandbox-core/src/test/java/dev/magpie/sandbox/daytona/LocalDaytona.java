@@ -33,6 +33,7 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
     static final String OWNER = "tests";
 
     private final Duration startDelay;
+    private final List<RecordedExchange> all = new CopyOnWriteArrayList<>();
     private final List<RecordedExchange> exchanges = new CopyOnWriteArrayList<>();
     private DaytonaServer server;
     private Path template;
@@ -51,12 +52,14 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
         git(repo, "add", ".");
         git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init");
         server = DaytonaServer.builder().startDelay(startDelay).snapshot(GIT_SNAPSHOT, template).start();
+        server.onExchange(all::add);
         server.onExchange(exchanges::add);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         beforeTest = server.sandboxIds();
+        exchanges.clear();
     }
 
     /** Fails the test when it left a sandbox it created (class-wide ones made before it are fine). */
@@ -81,7 +84,7 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
         }
         ContractValidator validator = ContractValidator.load(specs.get());
         List<String> problems = new ArrayList<>();
-        exchanges.forEach(e -> problems.addAll(validator.validate(e)));
+        all.forEach(e -> problems.addAll(validator.validate(e)));
         assertThat(problems).as("exchanges departing from api.json / toolbox.json").isEmpty();
     }
 
@@ -94,11 +97,17 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
         return server;
     }
 
+    /** The exchanges since the current test began. */
     List<RecordedExchange> exchanges() {
         return exchanges;
     }
 
-    /** Exchanges with this method whose path matches the regex. */
+    /** The exchanges of the whole class so far. */
+    List<RecordedExchange> allExchanges() {
+        return all;
+    }
+
+    /** Exchanges of the current test with this method whose path matches the regex. */
     List<RecordedExchange> exchanges(String method, String pathRegex) {
         return exchanges.stream().filter(e -> e.method().equals(method) && e.path().matches(pathRegex)).toList();
     }
