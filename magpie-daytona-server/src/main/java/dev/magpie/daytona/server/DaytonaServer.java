@@ -44,6 +44,8 @@ public final class DaytonaServer implements AutoCloseable {
     /** The snapshot used when a create names none; always known. */
     public static final String DEFAULT_SNAPSHOT = "daytonaio/sandbox:latest";
 
+    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
     private final HttpServer http;
     private final ExecutorService executor;
     private final String apiKey;
@@ -67,6 +69,11 @@ public final class DaytonaServer implements AutoCloseable {
         this.rateLimits = new RateLimits(b.rateLimitPerMinute);
         this.startDelay = b.startDelay;
         b.faults.forEach(faults::add);
+        // The JDK server writes headers and body apart; without TCP_NODELAY every small reply waits ~40 ms for a
+        // delayed ACK. The property is read once, when the first server of this JVM starts.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
         this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "daytona-server");

@@ -29,7 +29,8 @@ final class Dispatcher implements HttpHandler {
             serve(call);
         } catch (Call.BadRequest e) {
             replyError(call, 400, e.getMessage());
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException | Error e) {
+            // an Error too (no thread or process could be made): answer 500 rather than leave the client hanging
             if (call != null && !call.replied()) {
                 replyError(call, 500, "Internal server error: " + e);
             }

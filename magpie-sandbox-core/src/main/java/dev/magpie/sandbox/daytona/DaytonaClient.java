@@ -146,6 +146,8 @@ public final class DaytonaClient {
         long end = start + deadline.toNanos();
         DaytonaSandbox current = sandbox;
         long intervalMs = 100;
+        // polls are spaced from one start to the next, so the time a poll takes does not stretch the schedule
+        long nextPoll = start;
         while (true) {
             switch (current.phase()) {
                 case STARTED:
@@ -171,7 +173,8 @@ public final class DaytonaClient {
             if (now - start > 5_000_000_000L) {
                 intervalMs = Math.min(1_000, Math.round(intervalMs * 1.1));
             }
-            Http.sleep(Duration.ofMillis(Math.min(intervalMs, Math.max(1, (end - now) / 1_000_000))));
+            nextPoll = Math.min(end, Math.max(nextPoll + intervalMs * 1_000_000, now + 1_000_000));
+            Http.sleep(Duration.ofNanos(nextPoll - now));
             String id = current.id();
             current = find(id).orElseThrow(() -> new DaytonaStartException(id, "destroyed", null,
                     "Daytona sandbox " + id + " disappeared (404) while starting."));
