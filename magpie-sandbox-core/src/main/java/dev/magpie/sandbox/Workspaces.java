@@ -1,8 +1,5 @@
 package dev.magpie.sandbox;
 
-import dev.magpie.sandbox.daytona.DaytonaClient;
-import dev.magpie.sandbox.daytona.DaytonaConfig;
-import dev.magpie.sandbox.daytona.DaytonaCreateRequest;
 import dev.magpie.sandbox.daytona.DaytonaWorkspace;
 import dev.magpie.sandbox.local.LocalWorkspace;
 import java.nio.file.Path;
@@ -23,7 +20,7 @@ public final class Workspaces {
             case LOCAL:
                 return createLocal(spec);
             case DAYTONA:
-                return createDaytona(spec, settings);
+                return DaytonaWorkspace.fromSpec(spec, settings);
             case DOCKER:
             default:
                 throw new ProviderUnavailableException(provider.name().toLowerCase(java.util.Locale.ROOT),
@@ -49,23 +46,6 @@ public final class Workspaces {
             default: throw new WorkspaceException("Configuration key '" + SNAPSHOT_PROVIDER_KEY
                     + "' must be docker or daytona, but was '" + configured + "'.");
         }
-    }
-
-    private static Workspace createDaytona(WorkspaceSpec spec, Settings settings) {
-        if (!DaytonaConfig.isConfigured(settings)) {
-            throw new ProviderUnavailableException("daytona", "no API key; set DAYTONA_API_KEY or "
-                    + DaytonaConfig.API_KEY);
-        }
-        if (spec.path().isPresent() || spec.clone().isPresent()) {
-            throw new IllegalArgumentException("The daytona provider starts from a snapshot, not from a path or a "
-                    + "clone: " + spec + ". Bake the repository into a snapshot, or use the local provider.");
-        }
-        DaytonaCreateRequest request = DaytonaCreateRequest.builder()
-                .snapshot(spec.snapshot().orElse(settings.env("DAYTONA_SNAPSHOT_NAME").orElse(null)))
-                .env(spec.env())
-                .build();
-        return DaytonaWorkspace.create(DaytonaClient.of(DaytonaConfig.fromSettings(settings)), request,
-                spec.workingDir().orElse(null));
     }
 
     private static Workspace createLocal(WorkspaceSpec spec) {

@@ -29,8 +29,13 @@ final class Call {
     private boolean dropReply;
     private boolean answered;
 
-    Call(HttpExchange exchange) throws IOException {
+    private final java.util.function.Consumer<RecordedExchange> observer;
+    private boolean observed;
+
+    /** The observer sees the exchange before the client gets the reply, so a client never runs ahead of it. */
+    Call(HttpExchange exchange, java.util.function.Consumer<RecordedExchange> observer) throws IOException {
         this.exchange = exchange;
+        this.observer = observer;
         this.method = exchange.getRequestMethod();
         this.path = exchange.getRequestURI().getRawPath();
         String raw = exchange.getRequestURI().getRawQuery();
@@ -118,12 +123,21 @@ final class Call {
         if (contentType != null) {
             exchange.getResponseHeaders().set("Content-Type", contentType);
         }
+        observe();
         boolean noBody = bytes.length == 0;
         exchange.sendResponseHeaders(code, noBody ? -1 : bytes.length);
         if (!noBody) {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
+        }
+    }
+
+    /** Gives the exchange to the observer, once. */
+    void observe() {
+        if (!observed) {
+            observed = true;
+            observer.accept(record());
         }
     }
 

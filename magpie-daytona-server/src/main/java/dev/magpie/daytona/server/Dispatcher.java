@@ -25,7 +25,7 @@ final class Dispatcher implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         Call call = null;
         try {
-            call = new Call(exchange);
+            call = new Call(exchange, server::notifyObservers);
             serve(call);
         } catch (Call.BadRequest e) {
             replyError(call, 400, e.getMessage());
@@ -35,10 +35,10 @@ final class Dispatcher implements HttpHandler {
                 replyError(call, 500, "Internal server error: " + e);
             }
         } finally {
-            exchange.close();
             if (call != null) {
-                server.notifyObservers(call.record());
+                call.observe();
             }
+            exchange.close();
         }
     }
 

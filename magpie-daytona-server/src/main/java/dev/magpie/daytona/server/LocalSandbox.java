@@ -31,6 +31,8 @@ final class LocalSandbox {
     private final String errorReason;
     private volatile boolean destroying;
     final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Processes of {@code process/execute} still running, killed when the sandbox is deleted. */
+    final java.util.Set<Process> executing = ConcurrentHashMap.newKeySet();
 
     LocalSandbox(String id, String name, String snapshot, String user, String target, Map<String, String> env,
                  Map<String, String> labels, List<Map<String, Object>> volumes, Map<String, Object> intervals,

@@ -78,6 +78,7 @@ final class Sandboxes {
     void delete(LocalSandbox sandbox) {
         sandbox.markDestroying();
         sandbox.sessions.values().forEach(Session::kill);
+        sandbox.executing.forEach(Processes::killTree);
         byId.remove(sandbox.id);
         deleteTree(sandbox.directory.getParent());
     }

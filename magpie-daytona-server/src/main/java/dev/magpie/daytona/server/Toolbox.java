@@ -56,8 +56,6 @@ final class Toolbox {
             call.toolboxError(409, "CONFLICT", "Sandbox " + id + " is not started (state " + sandbox.state() + ")");
             return;
         }
-        String[] p = route.replaceAll("^/+", "").split("/");
-        String key = call.method + " " + (p.length > 0 ? p[0] : "");
         if (route.equals("/work-dir") || route.equals("/user-home-dir")) {
             call.json(200, Map.of("dir", sandbox.directory.toString()));
         } else if (route.startsWith("/files")) {
@@ -67,7 +65,7 @@ final class Toolbox {
         } else if (route.startsWith("/process/session")) {
             sessions(call, sandbox, route.substring("/process/session".length()));
         } else {
-            call.toolboxError(404, "NOT_FOUND", "No toolbox route " + key + " " + route);
+            call.toolboxError(404, "NOT_FOUND", "No toolbox route " + call.method + " " + route);
         }
     }
 
@@ -92,6 +90,15 @@ final class Toolbox {
             call.json(200, Map.of("exitCode", -1, "result", "failed to start: " + e.getMessage()));
             return;
         }
+        sandbox.executing.add(process);
+        try {
+            collect(call, process, timeout);
+        } finally {
+            sandbox.executing.remove(process);
+        }
+    }
+
+    private static void collect(Call call, Process process, long timeout) throws IOException {
         process.getOutputStream().close();
         var output = process.getInputStream();
         var collected = new java.util.concurrent.CompletableFuture<byte[]>();

@@ -2,12 +2,18 @@ package dev.magpie.sandbox.daytona;
 
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.ProviderUnavailableException;
+import dev.magpie.sandbox.Settings;
+import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.BaseWorkspace;
 import dev.magpie.sandbox.internal.PathRules;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A remote Daytona sandbox created from a snapshot, used like any other workspace: commands run through the
@@ -74,6 +80,53 @@ public final class DaytonaWorkspace extends BaseWorkspace {
             }
             throw e;
         }
+    }
+
+    /**
+     * Creates the workspace a provider-neutral spec describes, configured from the settings. Besides the spec, the
+     * original's variables apply: {@code DAYTONA_SNAPSHOT_NAME} (when the spec names no snapshot),
+     * {@code DAYTONA_ENV} ({@code K=V,K2=V2}, under the spec's env) and {@code DAYTONA_VOLUME_ID} with
+     * {@code DAYTONA_VOLUME_MOUNT_PATH}.
+     *
+     * @throws ProviderUnavailableException when no API key is configured
+     */
+    public static DaytonaWorkspace fromSpec(WorkspaceSpec spec, Settings settings) {
+        if (!DaytonaConfig.isConfigured(settings)) {
+            throw new ProviderUnavailableException("daytona", "no API key; set DAYTONA_API_KEY or "
+                    + DaytonaConfig.API_KEY);
+        }
+        if (spec.path().isPresent() || spec.clone().isPresent()) {
+            throw new IllegalArgumentException("The daytona provider starts from a snapshot, not from a path or a "
+                    + "clone: " + spec + ". Bake the repository into a snapshot, or use the local provider.");
+        }
+        DaytonaCreateRequest.Builder request = DaytonaCreateRequest.builder()
+                .snapshot(spec.snapshot().orElse(settings.env("DAYTONA_SNAPSHOT_NAME").orElse(null)));
+        settings.env("DAYTONA_ENV").ifPresent(list -> request.env(parsePairs(list)));
+        request.env(spec.env());
+        Optional<String> volume = settings.env("DAYTONA_VOLUME_ID");
+        if (volume.isPresent()) {
+            request.volume(DaytonaVolume.of(volume.get(), settings.env("DAYTONA_VOLUME_MOUNT_PATH").orElseThrow(
+                    () -> new IllegalArgumentException("DAYTONA_VOLUME_ID is set but DAYTONA_VOLUME_MOUNT_PATH is "
+                            + "not; set where the volume is mounted, e.g. /home/daytona/volume."))));
+        }
+        return create(DaytonaClient.of(DaytonaConfig.fromSettings(settings)), request.build(),
+                spec.workingDir().orElse(null));
+    }
+
+    static Map<String, String> parsePairs(String list) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : list.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("DAYTONA_ENV must be K=V pairs separated by commas, but has '"
+                        + pair.trim() + "'.");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
+        }
+        return out;
     }
 
     /** The sandbox as Daytona reported it when it started. */

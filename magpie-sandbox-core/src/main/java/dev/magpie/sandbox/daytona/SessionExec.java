@@ -30,8 +30,9 @@ final class SessionExec {
         String session = "magpie-" + UUID.randomUUID();
         long start = System.nanoTime();
         long deadline = request.timeout().map(t -> start + t.toNanos()).orElse(Long.MAX_VALUE);
-        toolbox.createSession(session);
+        RuntimeException failure = null;
         try {
+            toolbox.createSession(session);
             String commandId = toolbox.startCommand(session, line);
             Optional<Integer> exit = Optional.empty();
             long pause = FIRST_POLL_MS;
@@ -58,10 +59,21 @@ final class SessionExec {
             return new ExecResult(request.command(), code, stdout, stderr, took, timedOut,
                     !stdout.equals(logs.stdout()) || !stderr.equals(logs.stderr()));
         } catch (Http.LostReply e) {
-            throw new WorkspaceException("Lost the connection to the toolbox of sandbox " + toolbox.sandboxId()
+            failure = new WorkspaceException("Lost the connection to the toolbox of sandbox " + toolbox.sandboxId()
                     + " while running " + ShellCommand.words(request.command()) + ": " + e.getMessage(), e);
+            throw failure;
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
-            toolbox.deleteSession(session);
+            try {
+                toolbox.deleteSession(session);
+            } catch (RuntimeException cleanup) {
+                if (failure == null) {
+                    throw cleanup;
+                }
+                failure.addSuppressed(cleanup);
+            }
         }
     }
 

@@ -95,6 +95,24 @@ class DaytonaConfigTest {
     }
 
     @Test
+    void theOriginalsVariablesAddSnapshotEnvAndVolume() {
+        Settings settings = settings(Map.of(), Map.of("DAYTONA_API_KEY", DAYTONA.server().apiKey(),
+                "DAYTONA_BASE_URL", DAYTONA.server().baseUrl(), "DAYTONA_SNAPSHOT_NAME", LocalDaytona.GIT_SNAPSHOT,
+                "DAYTONA_ENV", "A=1,B=x=y", "DAYTONA_VOLUME_ID", "vol-1", "DAYTONA_VOLUME_MOUNT_PATH", "/data"));
+        WorkspaceSpec spec = WorkspaceSpec.builder().provider(Provider.DAYTONA).env("B", "spec").build();
+
+        try (Workspace ws = Workspaces.create(spec, settings)) {
+            assertThat(ws.shell("echo $A $B; ls").stdout()).isEqualTo("1 spec\nwidgets\n");
+        }
+        String body = DAYTONA.exchanges("POST", "/api/sandbox").get(0).requestText();
+        assertThat(body).contains("\"snapshot\":\"" + LocalDaytona.GIT_SNAPSHOT + "\"")
+                .contains("{\"volumeId\":\"vol-1\",\"mountPath\":\"/data\"}");
+        assertThatThrownBy(() -> Workspaces.create(spec, settings(Map.of(), Map.of("DAYTONA_API_KEY", "k",
+                "DAYTONA_ENV", "oops"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'oops'");
+    }
+
+    @Test
     void autoSendsASnapshotToDaytonaWhenAKeyIsInTheEnvironment() {
         WorkspaceSpec spec = WorkspaceSpec.builder().snapshot("x").build();
         assertThat(Workspaces.resolve(spec, settings(Map.of(), Map.of("DAYTONA_API_KEY", "k"))))
