@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A process session of the toolbox: commands started in it run as real processes in the sandbox directory, with
  * stdout and stderr captured apart and together (the merged log marks each chunk with 3-byte prefixes, as the
- * daemon does). Deleting the session kills what still runs. Each command runs in its own shell, so shell state
- * ({@code cd}, variables) does not carry from one command to the next.
+ * daemon does). Deleting the session kills what still runs. As in the daemon's session shell, the working
+ * directory and exported variables a command leaves carry over to the next command of the session (each command
+ * runs in its own {@code sh}, which restores them first and saves them after).
  */
 final class Session {
 
@@ -90,13 +91,24 @@ final class Session {
 
     final String id;
     final Map<String, Command> commands = new ConcurrentHashMap<>();
+    private final Path state;
 
-    Session(String id) {
+    /** A session whose shell state is kept under {@code stateRoot} (a directory of its own per session). */
+    Session(String id, Path stateRoot) {
         this.id = id;
+        this.state = stateRoot.resolve(UUID.randomUUID().toString());
     }
 
     Command start(String command, Path directory, Map<String, String> env) throws IOException {
-        Process process = Processes.start(command, directory, env);
+        java.nio.file.Files.createDirectories(state);
+        String dir = "'" + state.toString().replace("'", "'\\''") + "'";
+        String script = "if [ -f " + dir + "/env ]; then . " + dir + "/env 2>/dev/null; fi\n"
+                + "if [ -f " + dir + "/cwd ]; then cd \"$(cat " + dir + "/cwd)\" 2>/dev/null; fi\n"
+                + "{ " + command + "\n}\n"
+                + "__magpie_rc=$?\n"
+                + "pwd > " + dir + "/cwd; export -p > " + dir + "/env\n"
+                + "exit $__magpie_rc\n";
+        Process process = Processes.start(script, directory, env);
         process.getOutputStream().close();
         Command c = new Command(command, process);
         commands.put(c.id, c);

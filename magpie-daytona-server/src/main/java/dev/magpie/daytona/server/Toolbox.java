@@ -144,7 +144,7 @@ final class Toolbox {
                 String sid = call.json().path("sessionId").asText("");
                 if (sid.isBlank()) {
                     call.toolboxError(400, "INVALID_REQUEST_BODY", "sessionId is required");
-                } else if (sandbox.sessions.putIfAbsent(sid, new Session(sid)) != null) {
+                } else if (sandbox.sessions.putIfAbsent(sid, new Session(sid, sandbox.directory.resolveSibling(".sessions"))) != null) {
                     call.toolboxError(409, "CONFLICT", "session " + sid + " already exists");
                 } else {
                     call.empty(201);

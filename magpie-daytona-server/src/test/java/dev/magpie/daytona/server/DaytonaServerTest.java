@@ -192,6 +192,20 @@ class DaytonaServerTest {
     }
 
     @Test
+    void aSessionKeepsTheDirectoryAndExportsOfItsCommands() throws Exception {
+        String id = started("{}");
+        String base = "/toolbox/" + id + "/process/session";
+        call("POST", base, "{\"sessionId\":\"shell\"}");
+        call("POST", base + "/shell/exec", "{\"command\":\"mkdir -p sub && cd sub && export GREETING='hi there'\"}");
+
+        JsonNode next = json(call("POST", base + "/shell/exec", "{\"command\":\"pwd; echo $GREETING; exit 7\"}"));
+
+        assertThat(next.path("stdout").asText()).isEqualTo(server.directory(id).orElseThrow().resolve("sub")
+                + "\nhi there\n");
+        assertThat(next.path("exitCode").asInt()).isEqualTo(7);
+    }
+
+    @Test
     void filesStayInsideTheSandbox() throws Exception {
         String id = started("{}");
         assertThat(call("GET", "/toolbox/" + id + "/files/download?path=/etc/hostname", null).statusCode())
