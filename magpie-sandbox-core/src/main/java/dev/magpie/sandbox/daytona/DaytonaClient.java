@@ -126,8 +126,13 @@ public final class DaytonaClient {
                 if (e.status() == 404) {
                     return;
                 }
-                if (e.status() != 409 || attempt + 1 >= DELETE_CONFLICT_ATTEMPTS) {
+                if (e.status() != 409) {
                     throw e;
+                }
+                if (attempt + 1 >= DELETE_CONFLICT_ATTEMPTS) {
+                    throw new DaytonaApiException(409, e.body(), e.getMessage() + " Gave up after "
+                            + DELETE_CONFLICT_ATTEMPTS + " attempts; sandbox " + idOrName + " still exists. Its "
+                            + "auto-stop and auto-delete intervals remove it later, or run the sweep.");
                 }
                 Http.sleep(Duration.ofMillis(Math.min(2_000,
                         config().retryBaseDelay().toMillis() << Math.min(attempt, 10))));

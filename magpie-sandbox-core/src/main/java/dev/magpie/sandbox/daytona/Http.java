@@ -114,7 +114,9 @@ final class Http {
                 if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
                     throw new WorkspaceException("Interrupted during " + what, e);
                 }
-                if (!idempotent) {
+                // a connection never made means nothing was sent: safe to retry even a create
+                boolean notSent = e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException;
+                if (!idempotent && !notSent) {
                     throw new LostReply(what, e);
                 }
                 if (attempt >= config.maxRetries()) {

@@ -102,7 +102,8 @@ class DaytonaFaultsTest {
         DaytonaApiException e = catchThrowableOfType(DaytonaApiException.class, ws::destroy);
 
         assertThat(e.status()).isEqualTo(409);
-        assertThat(e).hasMessageContaining("state change in progress");
+        assertThat(e).hasMessageContaining("state change in progress").hasMessageContaining("still exists")
+                .hasMessageContaining("sweep");
         DAYTONA.server().clearFaults();
         DAYTONA.client().delete(ws.id());
         assertThat(DAYTONA.server().sandboxIds()).isEmpty();
@@ -191,6 +192,20 @@ class DaytonaFaultsTest {
         DaytonaSweep.Result swept = DaytonaSweep.of(DAYTONA.client()).run(LocalDaytona.OWNER, Duration.ZERO, false);
         assertThat(swept.deleted()).hasSize(1);
         assertThat(DAYTONA.server().sandboxIds()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableApiIsRetriedThenExplained() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        DaytonaConfig nowhere = DAYTONA.config().newBuilder().apiUrl("http://127.0.0.1:" + closedPort + "/api").build();
+
+        assertThatThrownBy(() -> DaytonaClient.of(nowhere).create(DaytonaCreateRequest.builder().build()))
+                .isInstanceOf(WorkspaceException.class)
+                .hasMessageContaining("Could not reach Daytona").hasMessageContaining("after 4 attempts")
+                .hasMessageContaining("Check the API URL");
     }
 
     @Test
