@@ -5,6 +5,7 @@ import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.OutputListener;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.OutputCollector;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -53,11 +54,10 @@ final class SessionExec {
                 throw new CommandStartException(request.command().get(0), "not found in sandbox "
                         + toolbox.sandboxId(), null);
             }
-            String stdout = limit(logs.stdout(), request.outputLimit());
-            String stderr = limit(logs.stderr(), request.outputLimit());
-            deliver(request.listener(), logs);
-            return new ExecResult(request.command(), code, stdout, stderr, took, timedOut,
-                    !stdout.equals(logs.stdout()) || !stderr.equals(logs.stderr()));
+            OutputCollector stdout = collect(request, OutputListener.Channel.STDOUT, logs.stdout());
+            OutputCollector stderr = collect(request, OutputListener.Channel.STDERR, logs.stderr());
+            return new ExecResult(request.command(), code, stdout.text(), stderr.text(), took, timedOut,
+                    stdout.truncated() || stderr.truncated());
         } catch (Http.LostReply e) {
             failure = new WorkspaceException("Lost the connection to the toolbox of sandbox " + toolbox.sandboxId()
                     + " while running " + ShellCommand.words(request.command()) + ": " + e.getMessage(), e);
@@ -81,31 +81,12 @@ final class SessionExec {
         return stderr.contains(program) && (stderr.contains("not found") || stderr.contains("No such file"));
     }
 
-    private static void deliver(OutputListener listener, DaytonaToolbox.Logs logs) {
-        if (listener == OutputListener.NONE) {
-            return;
-        }
-        lines(logs.stdout()).forEach(l -> listener.onLine(OutputListener.Channel.STDOUT, l));
-        lines(logs.stderr()).forEach(l -> listener.onLine(OutputListener.Channel.STDERR, l));
-    }
-
-    private static java.util.List<String> lines(String text) {
-        if (text.isEmpty()) {
-            return java.util.List.of();
-        }
-        String t = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-        return java.util.List.of(t.split("\n", -1));
-    }
-
-    /** Keeps the head and the tail around a marker when the text is over the limit in bytes. */
-    static String limit(String text, int limit) {
+    /** Keeps the head and tail within the request's limit and hands the lines to its listener. */
+    private static OutputCollector collect(ExecRequest request, OutputListener.Channel channel, String text) {
+        OutputCollector collector = new OutputCollector(request.outputLimit(), channel, request.listener());
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= limit) {
-            return text;
-        }
-        int half = limit / 2;
-        String head = new String(bytes, 0, half, StandardCharsets.UTF_8);
-        String tail = new String(bytes, bytes.length - (limit - half), limit - half, StandardCharsets.UTF_8);
-        return head + "\n[... " + (bytes.length - limit) + " bytes truncated ...]\n" + tail;
+        collector.append(bytes, 0, bytes.length);
+        collector.close();
+        return collector;
     }
 }

@@ -1,7 +1,6 @@
 package dev.magpie.sandbox.daytona;
 
 import dev.magpie.sandbox.ExecRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +46,5 @@ final class ShellCommand {
             return word;
         }
         return "'" + word.replace("'", "'\\''") + "'";
-    }
-
-    static int utf8Length(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 }
