@@ -35,12 +35,16 @@ final class SessionExec {
         try {
             toolbox.createSession(session);
             String commandId = toolbox.startCommand(session, line);
+            Feed feed = new Feed(request);
             Optional<Integer> exit = Optional.empty();
             long pause = FIRST_POLL_MS;
             while (true) {
                 exit = toolbox.command(session, commandId).exitCode();
                 if (exit.isPresent() || System.nanoTime() >= deadline) {
                     break;
+                }
+                if (request.listener() != OutputListener.NONE) {
+                    feed.lines(toolbox.logs(session, commandId));
                 }
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 Http.sleep(Duration.ofMillis(Math.max(1, Math.min(pause, left))));
@@ -54,10 +58,9 @@ final class SessionExec {
                 throw new CommandStartException(request.command().get(0), "not found in sandbox "
                         + toolbox.sandboxId(), null);
             }
-            OutputCollector stdout = collect(request, OutputListener.Channel.STDOUT, logs.stdout());
-            OutputCollector stderr = collect(request, OutputListener.Channel.STDERR, logs.stderr());
-            return new ExecResult(request.command(), code, stdout.text(), stderr.text(), took, timedOut,
-                    stdout.truncated() || stderr.truncated());
+            feed.rest(logs);
+            return new ExecResult(request.command(), code, feed.stdout.text(), feed.stderr.text(), took, timedOut,
+                    feed.stdout.truncated() || feed.stderr.truncated());
         } catch (Http.LostReply e) {
             failure = new WorkspaceException("Lost the connection to the toolbox of sandbox " + toolbox.sandboxId()
                     + " while running " + ShellCommand.words(request.command()) + ": " + e.getMessage(), e);
@@ -81,12 +84,41 @@ final class SessionExec {
         return stderr.contains(program) && (stderr.contains("not found") || stderr.contains("No such file"));
     }
 
-    /** Keeps the head and tail within the request's limit and hands the lines to its listener. */
-    private static OutputCollector collect(ExecRequest request, OutputListener.Channel channel, String text) {
-        OutputCollector collector = new OutputCollector(request.outputLimit(), channel, request.listener());
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        collector.append(bytes, 0, bytes.length);
-        collector.close();
-        return collector;
+    /**
+     * The output as it arrives: while the command runs, the complete lines of each poll reach the listener (a
+     * prefix ending in a newline never changes, and never splits a UTF-8 character); the rest comes at the end.
+     * The collectors keep the head and tail within the request's limit.
+     */
+    private static final class Feed {
+        final OutputCollector stdout;
+        final OutputCollector stderr;
+        private int stdoutAt;
+        private int stderrAt;
+
+        Feed(ExecRequest request) {
+            stdout = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDOUT, request.listener());
+            stderr = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDERR, request.listener());
+        }
+
+        void lines(DaytonaToolbox.Logs logs) {
+            stdoutAt = take(stdout, logs.stdout(), stdoutAt, logs.stdout().lastIndexOf('\n') + 1);
+            stderrAt = take(stderr, logs.stderr(), stderrAt, logs.stderr().lastIndexOf('\n') + 1);
+        }
+
+        void rest(DaytonaToolbox.Logs logs) {
+            stdoutAt = take(stdout, logs.stdout(), stdoutAt, logs.stdout().length());
+            stderrAt = take(stderr, logs.stderr(), stderrAt, logs.stderr().length());
+            stdout.close();
+            stderr.close();
+        }
+
+        private static int take(OutputCollector collector, String text, int from, int to) {
+            if (to > from) {
+                byte[] bytes = text.substring(from, to).getBytes(StandardCharsets.UTF_8);
+                collector.append(bytes, 0, bytes.length);
+                return to;
+            }
+            return from;
+        }
     }
 }

@@ -90,6 +90,19 @@ class DaytonaWorkspaceTest {
     }
 
     @Test
+    void theListenerHearsLinesWhileTheCommandRuns() {
+        List<Long> heardAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long start = System.nanoTime();
+        ExecResult result = shared.exec(ExecRequest.builder("sh", "-c", "echo first; sleep 1; echo second")
+                .listener((channel, line) -> heardAt.add((System.nanoTime() - start) / 1_000_000)).build());
+
+        assertThat(result.stdout()).isEqualTo("first\nsecond\n");
+        assertThat(heardAt).hasSize(2);
+        assertThat(heardAt.get(0)).isLessThan(900);
+        assertThat(heardAt.get(1)).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
     void aMissingProgramCannotStart() {
         assertThatThrownBy(() -> shared.exec("no-such-program-xyz"))
                 .isInstanceOf(CommandStartException.class)
