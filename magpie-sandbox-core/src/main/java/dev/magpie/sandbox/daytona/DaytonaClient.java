@@ -31,6 +31,7 @@ public final class DaytonaClient {
     public static final String LABEL_CREATE_TOKEN = "magpie.dev/create-token";
 
     private static final int DELETE_CONFLICT_ATTEMPTS = 8;
+    private static final int LOST_CREATE_LOOKS = 3;
 
     private final Http http;
     private final HttpUrl base;
@@ -205,6 +206,11 @@ public final class DaytonaClient {
         List<DaytonaSandbox> found;
         try {
             found = list(Map.of(LABEL_CREATE_TOKEN, token));
+            // listing is eventually consistent: look again a few times before concluding nothing was made
+            for (int attempt = 0; found.isEmpty() && attempt < LOST_CREATE_LOOKS; attempt++) {
+                Http.sleep(config().retryBaseDelay().multipliedBy(1L << attempt));
+                found = list(Map.of(LABEL_CREATE_TOKEN, token));
+            }
             for (DaytonaSandbox sandbox : found) {
                 delete(sandbox.id());
             }
@@ -219,7 +225,8 @@ public final class DaytonaClient {
             return cause;
         }
         return new WorkspaceException("Creating a Daytona sandbox failed: " + cause.getMessage() + ". "
-                + (found.isEmpty() ? "No sandbox was created." : "The sandbox it created (" + found.get(0).id()
+                + (found.isEmpty() ? "No sandbox it made was found (labelled " + LABEL_CREATE_TOKEN + "=" + token
+                + "; the sweep deletes one that shows up later)." : "The sandbox it created (" + found.get(0).id()
                 + ") was deleted.") + " Nothing was retried; create again.", cause);
     }
 

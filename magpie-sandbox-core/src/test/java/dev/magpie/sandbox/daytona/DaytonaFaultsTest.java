@@ -163,7 +163,7 @@ class DaytonaFaultsTest {
 
         assertThat(e.status()).isEqualTo(500);
         assertThat(DAYTONA.exchanges("POST", CREATE)).hasSize(1);
-        assertThat(DAYTONA.exchanges("GET", CREATE)).hasSize(1);
+        assertThat(DAYTONA.exchanges("GET", CREATE)).hasSize(4);
         assertThat(DAYTONA.server().sandboxIds()).isEmpty();
     }
 
