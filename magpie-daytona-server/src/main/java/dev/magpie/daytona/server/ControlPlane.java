@@ -39,7 +39,7 @@ final class ControlPlane {
             } else if (parts.length == 3 && parts[2].equals("toolbox-proxy-url") && call.method.equals("GET")) {
                 Optional<LocalSandbox> sandbox = find(call, parts[1]);
                 if (sandbox.isPresent()) {
-                    call.json(200, Map.of("url", server.toolboxProxyUrl()));
+                    call.json(200, Map.of("url", proxyUrl(call)));
                 }
                 return;
             }
@@ -72,7 +72,7 @@ final class ControlPlane {
         }
         String errorReason = server.faults().takeStartError().flatMap(Fault::message).orElse(null);
         LocalSandbox sandbox = server.sandboxes().create(request, template, server.startDelay(), errorReason);
-        call.json(200, sandbox.toJson(server.toolboxProxyUrl()));
+        call.json(200, sandbox.toJson(proxyUrl(call)));
     }
 
     private void list(Call call) throws IOException {
@@ -96,7 +96,7 @@ final class ControlPlane {
         List<Map<String, Object>> items = new ArrayList<>();
         for (LocalSandbox s : matching.subList(Math.min(offset, matching.size()),
                 Math.min(offset + limit, matching.size()))) {
-            Map<String, Object> item = s.toJson(server.toolboxProxyUrl());
+            Map<String, Object> item = s.toJson(proxyUrl(call));
             NOT_ON_LIST_ITEMS.forEach(item::remove);
             items.add(item);
         }
@@ -109,7 +109,7 @@ final class ControlPlane {
     private void get(Call call, String idOrName) throws IOException {
         Optional<LocalSandbox> sandbox = find(call, idOrName);
         if (sandbox.isPresent()) {
-            call.json(200, sandbox.get().toJson(server.toolboxProxyUrl()));
+            call.json(200, sandbox.get().toJson(proxyUrl(call)));
         }
     }
 
@@ -117,8 +117,18 @@ final class ControlPlane {
         Optional<LocalSandbox> sandbox = find(call, idOrName);
         if (sandbox.isPresent()) {
             server.sandboxes().delete(sandbox.get());
-            call.json(200, sandbox.get().toJson(server.toolboxProxyUrl()));
+            call.json(200, sandbox.get().toJson(proxyUrl(call)));
         }
+    }
+
+    /**
+     * The toolbox URL as the client reached this server (its Host header), so that a server bound to all
+     * addresses hands out a URL its clients can use.
+     */
+    private String proxyUrl(Call call) {
+        String host = call.header("Host");
+        return host == null || host.isBlank() || !host.matches("[A-Za-z0-9.:\\[\\]-]+")
+                ? server.toolboxProxyUrl() : "http://" + host + "/toolbox";
     }
 
     private Optional<LocalSandbox> find(Call call, String idOrName) throws IOException {

@@ -100,6 +100,18 @@ class DaytonaServerTest {
     }
 
     @Test
+    void theToolboxUrlFollowsTheHostTheClientUsed() throws Exception {
+        String id = json(call("POST", "/api/sandbox", "{}")).path("id").asText();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write(("GET /api/sandbox/" + id + " HTTP/1.1\r\nHost: sandbox-host.test:8443\r\n"
+                    + "Authorization: Bearer test-key\r\nX-Daytona-Source: t\r\nX-Daytona-SDK-Version: 0.190.0\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(reply).contains("\"toolboxProxyUrl\":\"http://sandbox-host.test:8443/toolbox\"");
+        }
+    }
+
+    @Test
     void checksTheBearerKeyWithTheDocumentedErrorBody() throws Exception {
         HttpResponse<String> refused = call("GET", "/api/sandbox", null, "wrong");
 
