@@ -65,7 +65,8 @@ public final class DaytonaServer implements AutoCloseable {
         this.ownsRoot = b.root == null;
         this.root = b.root != null ? Files.createDirectories(b.root) : Files.createTempDirectory("magpie-daytona-");
         this.snapshots = Map.copyOf(b.snapshots);
-        this.sandboxes = new Sandboxes(root);
+        this.sandboxes = new Sandboxes(root, b.dockerImage == null ? new DirectoryRuntime()
+                : new DockerRuntime(b.dockerImage));
         this.rateLimits = new RateLimits(b.rateLimitPerMinute);
         this.startDelay = b.startDelay;
         b.faults.forEach(faults::add);
@@ -92,6 +93,11 @@ public final class DaytonaServer implements AutoCloseable {
     /** A server on a random port with a random key, no start delay, knowing only {@link #DEFAULT_SNAPSHOT}. */
     public static DaytonaServer start() {
         return builder().start();
+    }
+
+    /** Whether the {@code docker} command reaches an engine that has the image, for {@link Builder#docker}. */
+    public static boolean dockerAvailable(String image) {
+        return DockerRuntime.available(image);
     }
 
     /** The control-plane base URL, e.g. {@code http://127.0.0.1:41234/api}: use it as the Daytona API URL. */
@@ -232,6 +238,7 @@ public final class DaytonaServer implements AutoCloseable {
         private int rateLimitPerMinute = 10_000;
         private final Map<String, Optional<Path>> snapshots = new LinkedHashMap<>();
         private final List<Fault> faults = new java.util.ArrayList<>();
+        private String dockerImage;
 
         private Builder() {
             snapshots.put(DEFAULT_SNAPSHOT, Optional.empty());
@@ -298,6 +305,19 @@ public final class DaytonaServer implements AutoCloseable {
                         + template.toAbsolutePath() + " is not one.");
             }
             snapshots.put(Objects.requireNonNull(name, "name"), Optional.of(template.toAbsolutePath()));
+            return this;
+        }
+
+        /**
+         * Runs each sandbox in a Docker container of this image (it needs {@code sh} and {@code sleep}), with the
+         * sandbox's directory mounted as {@code /home/daytona}; the {@code docker} command must reach an engine.
+         * Without it, commands run as processes of this machine.
+         */
+        public Builder docker(String image) {
+            if (image == null || image.isBlank()) {
+                throw new IllegalArgumentException("docker needs an image name");
+            }
+            this.dockerImage = image;
             return this;
         }
 

@@ -25,6 +25,7 @@ final class LocalSandbox {
     final List<Map<String, Object>> volumes;
     final Map<String, Object> intervals;
     final Path directory;
+    final SandboxRuntime runtime;
     final Instant createdAt;
     private final long createdNanos;
     private final long startDelayNanos;
@@ -36,7 +37,7 @@ final class LocalSandbox {
 
     LocalSandbox(String id, String name, String snapshot, String user, String target, Map<String, String> env,
                  Map<String, String> labels, List<Map<String, Object>> volumes, Map<String, Object> intervals,
-                 Path directory, Duration startDelay, String errorReason) {
+                 Path directory, SandboxRuntime runtime, Duration startDelay, String errorReason) {
         this.id = id;
         this.name = name;
         this.snapshot = snapshot;
@@ -47,6 +48,7 @@ final class LocalSandbox {
         this.volumes = List.copyOf(volumes);
         this.intervals = Map.copyOf(intervals);
         this.directory = directory;
+        this.runtime = runtime;
         this.createdAt = Instant.now();
         this.createdNanos = System.nanoTime();
         this.startDelayNanos = startDelay.toNanos();

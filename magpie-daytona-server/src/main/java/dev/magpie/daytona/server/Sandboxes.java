@@ -22,10 +22,12 @@ import java.util.stream.Stream;
 final class Sandboxes {
 
     private final Path root;
+    private final SandboxRuntime runtime;
     private final Map<String, LocalSandbox> byId = new ConcurrentHashMap<>();
 
-    Sandboxes(Path root) {
+    Sandboxes(Path root, SandboxRuntime runtime) {
         this.root = root;
+        this.runtime = runtime;
     }
 
     LocalSandbox create(CreateRequest request, Optional<Path> template, Duration startDelay, String errorReason) {
@@ -41,7 +43,13 @@ final class Sandboxes {
         }
         LocalSandbox sandbox = new LocalSandbox(id, request.name() == null ? id : request.name(),
                 request.snapshot(), request.user(), request.target(), request.env(), request.labels(),
-                request.volumes(), request.intervals(), home, startDelay, errorReason);
+                request.volumes(), request.intervals(), home, runtime, startDelay, errorReason);
+        try {
+            runtime.start(sandbox);
+        } catch (IOException e) {
+            deleteTree(home.getParent());
+            throw new UncheckedIOException("Could not start sandbox " + id, e);
+        }
         byId.put(id, sandbox);
         return sandbox;
     }
@@ -78,8 +86,9 @@ final class Sandboxes {
     void delete(LocalSandbox sandbox) {
         sandbox.markDestroying();
         sandbox.sessions.values().forEach(Session::kill);
-        sandbox.executing.forEach(Processes::killTree);
+        sandbox.executing.forEach(p -> runtime.kill(sandbox, p));
         byId.remove(sandbox.id);
+        runtime.stop(sandbox);
         deleteTree(sandbox.directory.getParent());
     }
 

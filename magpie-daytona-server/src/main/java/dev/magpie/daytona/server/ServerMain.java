@@ -22,6 +22,7 @@ public final class ServerMain {
             "  --start-delay D        time for a sandbox to turn started, e.g. 500ms, 2s (default 0)",
             "  --snapshot NAME[=DIR]  a known snapshot, optionally copied from DIR into each sandbox (repeatable)",
             "  --root DIR             where sandbox directories go (default: a temporary directory)",
+            "  --docker IMAGE         run each sandbox in a container of IMAGE (default: processes of this machine)",
             "  --rate-limit N         requests per minute per bucket before 429 (default 10000)",
             "  --fault SPEC           an injected fault (repeatable), one of:",
             "                           status=CODE[,times=N][,method=M][,path=REGEX]",
@@ -76,6 +77,7 @@ public final class ServerMain {
                 case "--api-key": key = value; break;
                 case "--start-delay": builder.startDelay(duration(value)); break;
                 case "--root": builder.root(Path.of(value)); break;
+                case "--docker": builder.docker(value); break;
                 case "--rate-limit": builder.rateLimitPerMinute(number(option, value)); break;
                 case "--snapshot":
                     int eq = value.indexOf('=');

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,24 +90,25 @@ final class Session {
 
     final String id;
     final Map<String, Command> commands = new ConcurrentHashMap<>();
-    private final Path state;
+    private final LocalSandbox sandbox;
+    private final String state;
 
-    /** A session whose shell state is kept under {@code stateRoot} (a directory of its own per session). */
-    Session(String id, Path stateRoot) {
+    /** A session of the sandbox, keeping its shell state in a directory of its own. */
+    Session(String id, LocalSandbox sandbox) {
         this.id = id;
-        this.state = stateRoot.resolve(UUID.randomUUID().toString());
+        this.sandbox = sandbox;
+        this.state = sandbox.runtime.sessionState(sandbox, UUID.randomUUID().toString());
     }
 
-    Command start(String command, Path directory, Map<String, String> env) throws IOException {
-        java.nio.file.Files.createDirectories(state);
-        String dir = "'" + state.toString().replace("'", "'\\''") + "'";
-        String script = "if [ -f " + dir + "/env ]; then . " + dir + "/env 2>/dev/null; fi\n"
+    Command start(String command) throws IOException {
+        String dir = "'" + state.replace("'", "'\\''") + "'";
+        String script = "mkdir -p " + dir + "\nif [ -f " + dir + "/env ]; then . " + dir + "/env 2>/dev/null; fi\n"
                 + "if [ -f " + dir + "/cwd ]; then cd \"$(cat " + dir + "/cwd)\" 2>/dev/null; fi\n"
                 + "{ " + command + "\n}\n"
                 + "__magpie_rc=$?\n"
                 + "pwd > " + dir + "/cwd; export -p > " + dir + "/env\n"
                 + "exit $__magpie_rc\n";
-        Process process = Processes.start(script, directory, env);
+        Process process = sandbox.runtime.exec(sandbox, script, null, Map.of(), false);
         process.getOutputStream().close();
         Command c = new Command(command, process);
         commands.put(c.id, c);
@@ -116,6 +116,6 @@ final class Session {
     }
 
     void kill() {
-        commands.values().forEach(c -> Processes.killTree(c.process));
+        commands.values().forEach(c -> sandbox.runtime.kill(sandbox, c.process));
     }
 }

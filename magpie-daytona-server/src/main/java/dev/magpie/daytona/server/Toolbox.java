@@ -3,7 +3,6 @@ package dev.magpie.daytona.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,7 +56,7 @@ final class Toolbox {
             return;
         }
         if (route.equals("/work-dir") || route.equals("/user-home-dir")) {
-            call.json(200, Map.of("dir", sandbox.directory.toString()));
+            call.json(200, Map.of("dir", sandbox.runtime.home(sandbox)));
         } else if (route.startsWith("/files")) {
             files.handle(call, sandbox, route);
         } else if (route.equals("/process/execute") && call.method.equals("POST")) {
@@ -75,30 +74,26 @@ final class Toolbox {
             call.toolboxError(400, "INVALID_REQUEST_BODY", "command is required");
             return;
         }
-        Path cwd = body.hasNonNull("cwd") ? sandbox.directory.resolve(body.get("cwd").asText()) : sandbox.directory;
-        Map<String, String> env = new HashMap<>(sandbox.env);
+        String cwd = body.hasNonNull("cwd") ? body.get("cwd").asText() : null;
+        Map<String, String> env = new HashMap<>();
         body.path("envs").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         long timeout = body.path("timeout").asLong(0);
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", body.get("command").asText())
-                .directory(cwd.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        builder.environment().put("HOME", sandbox.directory.toString());
         Process process;
         try {
-            process = builder.start();
+            process = sandbox.runtime.exec(sandbox, body.get("command").asText(), cwd, env, true);
         } catch (IOException e) {
             call.json(200, Map.of("exitCode", -1, "result", "failed to start: " + e.getMessage()));
             return;
         }
         sandbox.executing.add(process);
         try {
-            collect(call, process, timeout);
+            collect(call, sandbox, process, timeout);
         } finally {
             sandbox.executing.remove(process);
         }
     }
 
-    private static void collect(Call call, Process process, long timeout) throws IOException {
+    private static void collect(Call call, LocalSandbox sandbox, Process process, long timeout) throws IOException {
         process.getOutputStream().close();
         var output = process.getInputStream();
         var collected = new java.util.concurrent.CompletableFuture<byte[]>();
@@ -114,7 +109,7 @@ final class Toolbox {
         try {
             boolean done = timeout > 0 ? process.waitFor(timeout, TimeUnit.SECONDS) : waitForever(process);
             if (!done) {
-                Processes.killTree(process);
+                sandbox.runtime.kill(sandbox, process);
                 call.toolboxError(408, "PROCESS_EXECUTION_TIMEOUT", "command execution timeout after "
                         + timeout + " seconds");
                 return;
@@ -125,7 +120,7 @@ final class Toolbox {
             reply.put("result", new String(bytes, StandardCharsets.UTF_8));
             call.json(200, reply);
         } catch (InterruptedException e) {
-            Processes.killTree(process);
+            sandbox.runtime.kill(sandbox, process);
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             call.toolboxError(500, "INTERNAL_SERVER_ERROR", "could not read the command output: " + e);
@@ -144,7 +139,7 @@ final class Toolbox {
                 String sid = call.json().path("sessionId").asText("");
                 if (sid.isBlank()) {
                     call.toolboxError(400, "INVALID_REQUEST_BODY", "sessionId is required");
-                } else if (sandbox.sessions.putIfAbsent(sid, new Session(sid, sandbox.directory.resolveSibling(".sessions"))) != null) {
+                } else if (sandbox.sessions.putIfAbsent(sid, new Session(sid, sandbox)) != null) {
                     call.toolboxError(409, "CONFLICT", "session " + sid + " already exists");
                 } else {
                     call.empty(201);
@@ -194,7 +189,7 @@ final class Toolbox {
             return;
         }
         boolean async = body.path("runAsync").asBoolean(false) || body.path("async").asBoolean(false);
-        Session.Command command = session.start(body.get("command").asText(), sandbox.directory, sandbox.env);
+        Session.Command command = session.start(body.get("command").asText());
         if (async) {
             call.json(202, Map.of("cmdId", command.id));
             return;

@@ -51,7 +51,7 @@ final class ToolboxFiles {
         List<Map<String, Object>> entries = new ArrayList<>();
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : children.sorted(Comparator.comparing(Path::toString)).toList()) {
-                entries.add(fileInfo(child));
+                entries.add(fileInfo(sandbox, child));
             }
         }
         call.json(200, entries);
@@ -61,7 +61,7 @@ final class ToolboxFiles {
         Path file = path(call, sandbox, call.params.get("path"));
         if (file != null) {
             if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                call.json(200, fileInfo(file));
+                call.json(200, fileInfo(sandbox, file));
             } else {
                 notFound(call, file, "file");
             }
@@ -162,27 +162,26 @@ final class ToolboxFiles {
             call.toolboxError(400, "BAD_REQUEST", "the path query parameter is required");
             return null;
         }
-        Path root = sandbox.directory.getParent();
-        Path resolved = sandbox.directory.resolve(raw).normalize();
-        if (!resolved.startsWith(root)) {
+        java.util.Optional<Path> resolved = sandbox.runtime.toHost(sandbox, raw);
+        if (resolved.isEmpty()) {
             call.toolboxError(403, "FILE_ACCESS_DENIED", "path " + raw + " is outside the sandbox");
             return null;
         }
-        return resolved;
+        return resolved.get();
     }
 
     private static void notFound(Call call, Path path, String what) throws IOException {
-        call.toolboxError(404, "FILE_NOT_FOUND", "no " + what + " at " + path);
+        call.toolboxError(404, "FILE_NOT_FOUND", "no " + what + " at " + path.getFileName());
     }
 
     /** The {@code FileInfo} definition of toolbox.json. */
-    private static Map<String, Object> fileInfo(Path path) throws IOException {
+    private static Map<String, Object> fileInfo(LocalSandbox sandbox, Path path) throws IOException {
         PosixFileAttributes attrs = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         Set<PosixFilePermission> perms = attrs.permissions();
         var modified = attrs.lastModifiedTime().toInstant();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", path.getFileName().toString());
-        out.put("path", path.toString());
+        out.put("path", sandbox.runtime.toSandbox(sandbox, path));
         out.put("size", attrs.size());
         out.put("isDir", attrs.isDirectory());
         out.put("mode", (attrs.isDirectory() ? "d" : "-") + PosixFilePermissions.toString(perms));

@@ -33,6 +33,7 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
     static final String OWNER = "tests";
 
     private final Duration startDelay;
+    private final String dockerImage;
     private final List<RecordedExchange> all = new CopyOnWriteArrayList<>();
     private final List<RecordedExchange> exchanges = new CopyOnWriteArrayList<>();
     private DaytonaServer server;
@@ -40,18 +41,32 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
     private Set<String> beforeTest = Set.of();
 
     LocalDaytona(Duration startDelay) {
+        this(startDelay, null);
+    }
+
+    /** A server whose sandboxes are containers of the image; the class is skipped without Docker or the image. */
+    LocalDaytona(Duration startDelay, String dockerImage) {
         this.startDelay = startDelay;
+        this.dockerImage = dockerImage;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (dockerImage != null) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(DaytonaServer.dockerAvailable(dockerImage),
+                    "no Docker engine with image " + dockerImage + " here");
+        }
         template = Files.createTempDirectory("magpie-snapshot-");
         Path repo = Files.createDirectories(template.resolve("widgets"));
         Files.writeString(repo.resolve("README.md"), "widgets\n");
         git(repo, "init", "-q");
         git(repo, "add", ".");
         git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init");
-        server = DaytonaServer.builder().startDelay(startDelay).snapshot(GIT_SNAPSHOT, template).start();
+        DaytonaServer.Builder builder = DaytonaServer.builder().startDelay(startDelay).snapshot(GIT_SNAPSHOT, template);
+        if (dockerImage != null) {
+            builder.docker(dockerImage);
+        }
+        server = builder.start();
         server.onExchange(all::add);
         server.onExchange(exchanges::add);
     }
@@ -74,6 +89,9 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
 
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
+        if (server == null) {
+            return;
+        }
         Set<String> left = server.sandboxIds();
         server.close();
         assertThat(left).as("sandboxes left on the server after the class").isEmpty();
