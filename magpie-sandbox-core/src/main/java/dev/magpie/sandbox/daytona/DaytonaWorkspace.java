@@ -74,7 +74,7 @@ public final class DaytonaWorkspace extends BaseWorkspace {
             return workspace;
         } catch (RuntimeException e) {
             try {
-                client.delete(created.id());
+                Http.uninterrupted(() -> client.delete(created.id()));
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -185,7 +185,7 @@ public final class DaytonaWorkspace extends BaseWorkspace {
 
     @Override
     protected void doDestroy() {
-        client.delete(sandbox.id());
+        Http.uninterrupted(() -> client.delete(sandbox.id()));
     }
 
     private void setup() {

@@ -180,6 +180,21 @@ final class Http {
         return Duration.ofMillis(Math.min(base << Math.min(attempt, 10), 30_000));
     }
 
+    /**
+     * Runs a cleanup call with the thread's interrupt flag cleared, then restores it: an interrupted test (a
+     * timeout) must still delete what it created.
+     */
+    static void uninterrupted(Runnable cleanup) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            cleanup.run();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     static void sleep(Duration delay) {
         try {
             Thread.sleep(delay.toMillis());

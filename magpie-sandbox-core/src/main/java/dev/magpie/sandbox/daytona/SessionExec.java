@@ -70,7 +70,7 @@ final class SessionExec {
             throw e;
         } finally {
             try {
-                toolbox.deleteSession(session);
+                Http.uninterrupted(() -> toolbox.deleteSession(session));
             } catch (RuntimeException cleanup) {
                 if (failure == null) {
                     throw cleanup;

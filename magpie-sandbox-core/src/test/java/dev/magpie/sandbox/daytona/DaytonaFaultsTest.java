@@ -222,6 +222,31 @@ class DaytonaFaultsTest {
     }
 
     @Test
+    void anInterruptedCreateStillDeletesItsSandbox() throws Exception {
+        DAYTONA.server().startDelay(Duration.ofSeconds(30));
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread creator = new Thread(() -> {
+            try {
+                DAYTONA.workspace();
+            } catch (Throwable t) {
+                thrown.set(t);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        creator.start();
+        while (DAYTONA.server().sandboxIds().isEmpty()) {
+            Thread.sleep(10);
+        }
+        creator.interrupt();
+        creator.join(10_000);
+
+        assertThat(thrown.get()).isInstanceOf(WorkspaceException.class).hasMessageContaining("Interrupted");
+        assertThat(stillInterrupted).isTrue();
+        assertThat(DAYTONA.server().sandboxIds()).isEmpty();
+    }
+
+    @Test
     void aSandboxDeletedWhileStartingFailsFast() {
         DAYTONA.server().startDelay(Duration.ofSeconds(30));
         DaytonaClient client = DAYTONA.client();
