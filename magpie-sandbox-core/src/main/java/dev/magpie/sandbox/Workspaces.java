@@ -1,5 +1,6 @@
 package dev.magpie.sandbox;
 
+import dev.magpie.sandbox.daytona.DaytonaWorkspace;
 import dev.magpie.sandbox.docker.DockerWorkspaces;
 import dev.magpie.sandbox.local.CloneSpec;
 import dev.magpie.sandbox.local.LocalWorkspace;
@@ -23,6 +24,7 @@ public final class Workspaces {
             case DOCKER:
                 return DockerWorkspaces.create(spec, settings);
             case DAYTONA:
+                return DaytonaWorkspace.fromSpec(spec, settings);
             default:
                 throw new ProviderUnavailableException(provider.name().toLowerCase(java.util.Locale.ROOT),
                         "this provider is not part of this build yet");
