@@ -7,6 +7,7 @@ import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
+import dev.magpie.sandbox.internal.Redactor;
 import java.util.Locale;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -68,6 +69,11 @@ final class Provisioner {
             }
             throw e;
         }
+        plan.spec().env().forEach((name, value) -> {
+            if (!Redactor.redact(name + "=" + value).equals(name + "=" + value)) {
+                workspace.transcript().addSecret(value); // its output may echo the value without the name
+            }
+        });
         SandboxResource resource = new SandboxResource(workspace, declaration, plan.cleanup(), context);
         context.getStore(NAMESPACE).put(resource, resource);
         return workspace;
