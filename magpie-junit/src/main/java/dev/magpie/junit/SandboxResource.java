@@ -2,6 +2,7 @@ package dev.magpie.junit;
 
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.local.LocalWorkspace;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -30,6 +31,10 @@ final class SandboxResource implements AutoCloseable {
         boolean failed = Outcomes.failed(context);
         if (failed) {
             publishTranscript();
+        }
+        if (workspace instanceof LocalWorkspace local && !local.ownsDirectory()) {
+            workspace.destroy(); // an existing directory is the user's: there is nothing to keep or delete
+            return;
         }
         if (cleanup == CleanupMode.NEVER || (cleanup == CleanupMode.ON_SUCCESS && failed)) {
             String message = "Kept the sandbox for " + declaration.description() + " (CleanupMode." + cleanup

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.local.LocalWorkspace;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -174,9 +178,16 @@ class LifecycleTest {
         assertThat(dirs.get(1)).doesNotExist();
     }
 
+    /** A composed annotation: teams name their common sandboxes once. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @Sandbox(path = "${fixture.dir}", env = "GREETING=hello ${fixture.name}", cleanup = CleanupMode.NEVER)
+    @interface FixtureDir {
+    }
+
     static class ExistingPath {
         @Test
-        void usesIt(@Sandbox(path = "${fixture.dir}", env = "GREETING=hello ${fixture.name}") Workspace sandbox) {
+        void usesIt(@FixtureDir Workspace sandbox) {
             assertThat(sandbox.readString("kept.txt")).isEqualTo("mine");
             assertThat(sandbox.shell("echo $GREETING").stdout()).isEqualTo("hello magpie\n");
         }
@@ -190,5 +201,6 @@ class LifecycleTest {
 
         run.results().testEvents().assertStatistics(stats -> stats.succeeded(1));
         assertThat(dir.resolve("kept.txt")).hasContent("mine");
+        assertThat(run.reported(Sandbox.KEPT_REPORT_KEY)).as("nothing of ours to keep").isEmpty();
     }
 }
