@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -127,6 +128,22 @@ class LifecycleTest {
 
         run.results().testEvents().assertStatistics(stats -> stats.succeeded(2));
         assertThat(run.dirs()).hasSize(2).doesNotHaveDuplicates().allSatisfy(dir -> assertThat(dir).doesNotExist());
+    }
+
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    static class PerClassConstructor extends ConstructorParameter {
+        PerClassConstructor(@Sandbox Workspace sandbox) {
+            super(sandbox);
+        }
+    }
+
+    @Test
+    void aConstructorParameterOfAPerClassInstanceBelongsToTheClass() {
+        EngineRun run = EngineRun.run(PerClassConstructor.class);
+
+        run.results().testEvents().assertStatistics(stats -> stats.succeeded(2));
+        assertThat(run.dirs()).hasSize(2).allSatisfy(dir -> assertThat(dir).doesNotExist());
+        assertThat(run.dirs().get(0)).isEqualTo(run.dirs().get(1));
     }
 
     static class Outer {
