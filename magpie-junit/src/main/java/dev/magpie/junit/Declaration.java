@@ -30,8 +30,7 @@ record Declaration(Class<?> type, Sandbox annotation, String description) {
         return declaration;
     }
 
-    static Declaration of(Parameter parameter, int index) {
-        Sandbox annotation = AnnotationSupport.findAnnotation(parameter, Sandbox.class).orElseThrow();
+    static Declaration of(Parameter parameter, int index, Sandbox annotation) {
         String name = parameter.isNamePresent() ? "'" + parameter.getName() + "' (index " + index + ")"
                 : index + "";
         return new Declaration(parameter.getType(), annotation,

@@ -1,7 +1,6 @@
 package dev.magpie.junit;
 
 import dev.magpie.sandbox.Workspace;
-import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
@@ -60,19 +59,18 @@ public final class SandboxExtension implements BeforeAllCallback, BeforeEachCall
     @Override
     public Workspace resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Provisioner provisioner = new Provisioner(extensionContext);
-        Executable executable = parameterContext.getDeclaringExecutable();
-        Parameter[] parameters = executable.getParameters();
-        Provisioner.Plan own = null;
+        Parameter[] parameters = parameterContext.getDeclaringExecutable().getParameters();
         for (int i = 0; i < parameters.length; i++) {
-            if (AnnotationSupport.isAnnotated(parameters[i], Sandbox.class)) {
-                Provisioner.Plan plan = provisioner.plan(Declaration.of(parameters[i], i));
-                own = i == parameterContext.getIndex() ? plan : own;
+            Parameter other = parameters[i];
+            if (i != parameterContext.getIndex()) {
+                int index = i;
+                AnnotationSupport.findAnnotation(other, Sandbox.class)
+                        .ifPresent(annotation -> provisioner.plan(Declaration.of(other, index, annotation)));
             }
         }
-        if (own == null) {
-            throw new ParameterResolutionException("No @Sandbox on " + parameterContext.getParameter());
-        }
-        return provisioner.create(own);
+        Sandbox annotation = parameterContext.findAnnotation(Sandbox.class).orElseThrow();
+        return provisioner.create(provisioner.plan(
+                Declaration.of(parameterContext.getParameter(), parameterContext.getIndex(), annotation)));
     }
 
     /** Constructor parameters belong to the test, not the class, so that each test gets its own sandbox. */

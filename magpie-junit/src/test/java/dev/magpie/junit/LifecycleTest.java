@@ -154,12 +154,15 @@ class LifecycleTest {
         class Inner {
             @Sandbox
             Workspace innerField;
+            private final Workspace fromConstructor;
+
+            Inner(@Sandbox Workspace fromConstructor) {
+                this.fromConstructor = fromConstructor;
+            }
 
             @Test
-            void both(TestReporter reporter) {
-                assertThat(outerField.workingDir()).isNotEqualTo(innerField.workingDir());
-                reporter.publishEntry(DIR, outerField.workingDir());
-                reporter.publishEntry(DIR, innerField.workingDir());
+            void all(TestReporter reporter) {
+                List.of(outerField, innerField, fromConstructor).forEach(ws -> reporter.publishEntry(DIR, ws.workingDir()));
             }
         }
     }
@@ -169,7 +172,7 @@ class LifecycleTest {
         EngineRun run = EngineRun.run(Outer.class);
 
         run.results().testEvents().assertStatistics(stats -> stats.succeeded(1));
-        assertThat(run.dirs()).hasSize(2).allSatisfy(dir -> assertThat(dir).doesNotExist());
+        assertThat(run.dirs()).hasSize(3).doesNotHaveDuplicates().allSatisfy(dir -> assertThat(dir).doesNotExist());
     }
 
     @ExtendWith(SandboxExtension.class)
