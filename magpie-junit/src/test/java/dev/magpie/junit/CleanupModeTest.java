@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
@@ -44,6 +45,12 @@ class CleanupModeTest {
         }
 
         @Test
+        void onSuccessSkipped(@Sandbox(cleanup = CleanupMode.ON_SUCCESS) Workspace sandbox, TestReporter reporter) {
+            reporter.publishEntry(DIR, sandbox.workingDir());
+            Assumptions.abort("a skipped test is not a failure");
+        }
+
+        @Test
         void alwaysFails(@Sandbox(cleanup = CleanupMode.ALWAYS) Workspace sandbox, TestReporter reporter) {
             reporter.publishEntry(DIR, sandbox.workingDir());
             throw new AssertionError("fails on purpose");
@@ -54,7 +61,7 @@ class CleanupModeTest {
     void eachModeKeepsOrDestroysAsItSays() {
         run = EngineRun.run(Modes.class);
 
-        run.results().testEvents().assertStatistics(stats -> stats.succeeded(2).failed(2));
+        run.results().testEvents().assertStatistics(stats -> stats.succeeded(2).failed(2).aborted(1));
         List<Path> dirs = run.dirs(); // test methods run in a deterministic but unspecified order
         List<String> kept = run.reported(Sandbox.KEPT_REPORT_KEY);
         assertThat(kept).hasSize(2);
