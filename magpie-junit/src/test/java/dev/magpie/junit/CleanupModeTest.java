@@ -103,6 +103,15 @@ class CleanupModeTest {
                 .hasMessageContaining("'sometimes'");
     }
 
+    @Test
+    void aStoreThatWouldNotCloseSandboxesIsRefused() {
+        run = EngineRun.run(DefaultMode.class, "junit.jupiter.extensions.store.close.autocloseable.enabled", "false");
+
+        run.results().testEvents().assertStatistics(stats -> stats.failed(1));
+        assertThat(run.throwableOf("passes")).hasMessageContaining(
+                "junit.jupiter.extensions.store.close.autocloseable.enabled=false would leave every sandbox behind");
+    }
+
     static class ClassLevelOnSuccess {
         @Sandbox(cleanup = CleanupMode.ON_SUCCESS)
         static Workspace shared;
