@@ -16,6 +16,7 @@ public final class WorkspaceSpec {
     private final String path;
     private final String clone;
     private final String ref;
+    private final Integer depth;
     private final String snapshot;
     private final String workingDir;
     private final Map<String, String> env;
@@ -25,6 +26,7 @@ public final class WorkspaceSpec {
         this.path = builder.path;
         this.clone = builder.clone;
         this.ref = builder.ref;
+        this.depth = builder.depth;
         this.snapshot = builder.snapshot;
         this.workingDir = builder.workingDir;
         this.env = Map.copyOf(builder.env);
@@ -39,6 +41,9 @@ public final class WorkspaceSpec {
         if (ref != null && clone == null) {
             throw new IllegalArgumentException("ref '" + ref + "' needs a clone source; set clone as well.");
         }
+        if (depth != null && clone == null) {
+            throw new IllegalArgumentException("depth " + depth + " needs a clone source; set clone as well.");
+        }
     }
 
     public static Builder builder() {
@@ -49,6 +54,7 @@ public final class WorkspaceSpec {
         Builder builder = new Builder().provider(provider).path(path).clone(clone).ref(ref).snapshot(snapshot)
                 .workingDir(workingDir);
         builder.env.putAll(env);
+        builder.depth = depth;
         return builder;
     }
 
@@ -69,6 +75,11 @@ public final class WorkspaceSpec {
     /** A branch, tag or commit of the clone source. */
     public Optional<String> ref() {
         return Optional.ofNullable(ref);
+    }
+
+    /** How many commits of history a clone fetches; empty means all. */
+    public java.util.OptionalInt depth() {
+        return depth == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(depth);
     }
 
     /** A Daytona snapshot name, or a Docker image name. */
@@ -92,6 +103,7 @@ public final class WorkspaceSpec {
         path().ifPresent(p -> out.append(", path=").append(p));
         clone().ifPresent(c -> out.append(", clone=").append(dev.magpie.sandbox.internal.Redactor.redact(c)));
         ref().ifPresent(r -> out.append(", ref=").append(r));
+        depth().ifPresent(d -> out.append(", depth=").append(d));
         snapshot().ifPresent(s -> out.append(", snapshot=").append(s));
         workingDir().ifPresent(w -> out.append(", workingDir=").append(w));
         return out.append('}').toString();
@@ -103,6 +115,7 @@ public final class WorkspaceSpec {
         private String path;
         private String clone;
         private String ref;
+        private Integer depth;
         private String snapshot;
         private String workingDir;
         private final Map<String, String> env = new LinkedHashMap<>();
@@ -127,6 +140,15 @@ public final class WorkspaceSpec {
 
         public Builder ref(String value) {
             this.ref = blankToNull(value);
+            return this;
+        }
+
+        /** A shallow clone of {@code commits} commits (at least 1). */
+        public Builder depth(int commits) {
+            if (commits < 1) {
+                throw new IllegalArgumentException("depth must be at least 1 commit, but was " + commits + ".");
+            }
+            this.depth = commits;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.magpie.sandbox;
 
+import dev.magpie.sandbox.local.CloneSpec;
 import dev.magpie.sandbox.local.LocalWorkspace;
 import java.nio.file.Path;
 
@@ -17,7 +18,7 @@ public final class Workspaces {
         Provider provider = resolve(spec, settings);
         switch (provider) {
             case LOCAL:
-                return createLocal(spec);
+                return createLocal(spec, settings);
             case DOCKER:
             case DAYTONA:
             default:
@@ -46,13 +47,24 @@ public final class Workspaces {
         }
     }
 
-    private static Workspace createLocal(WorkspaceSpec spec) {
+    private static Workspace createLocal(WorkspaceSpec spec, Settings settings) {
         if (spec.snapshot().isPresent()) {
             throw new IllegalArgumentException("The local provider cannot start from snapshot '"
                     + spec.snapshot().get() + "'; use the docker or daytona provider, or a path or clone.");
         }
         if (spec.path().isPresent()) {
-            return LocalWorkspace.fromPath(Path.of(spec.path().get()), spec.env());
+            Path path = Path.of(spec.path().get());
+            return LocalWorkspace.fromPath(spec.workingDir().map(path::resolve).orElse(path), spec.env());
+        }
+        if (spec.workingDir().isPresent()) {
+            throw new IllegalArgumentException("The local provider runs a clone or temporary workspace in its root, "
+                    + "so workingDir '" + spec.workingDir().get() + "' cannot be honoured; run commands there with "
+                    + "ExecRequest.subdirectory instead.");
+        }
+        if (spec.clone().isPresent()) {
+            CloneSpec.Builder clone = CloneSpec.builder(spec.clone().get()).ref(spec.ref().orElse(null));
+            spec.depth().ifPresent(clone::depth);
+            return LocalWorkspace.fromClone(clone.build(), spec.env(), settings);
         }
         return LocalWorkspace.temporary(spec.env());
     }

@@ -1,37 +1,60 @@
 package dev.magpie.sandbox.local;
 
-import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.BaseWorkspace;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A workspace in a directory of this machine: an existing directory (never deleted), or a temporary one
- * (deleted on destroy).
+ * A workspace in a directory of this machine: an existing directory (never deleted), a fresh clone of a
+ * repository, or an empty temporary directory (both deleted on destroy).
+ *
+ * <p>Commands run without a shell, with the workspace's environment; a timeout kills the command's whole process
+ * tree. Destroy also kills every process the workspace's commands left running, daemons included. Java reports a
+ * signal death as exit status 128 + signal, so an explicit {@code exit 129} to {@code exit 192} also reads as
+ * {@link ExecResult#KILLED}. Paths are checked against the real location of the working directory, so a symlink
+ * cannot lead outside. Thread-safe.
  */
 public final class LocalWorkspace extends BaseWorkspace {
+
+    /** Where GitHub shorthand {@code org/name} clones from: a URL, or a directory of repositories. */
+    public static final String GITHUB_BASE_KEY = "magpie.local.github-base";
+    /** Whether clones of one source share a fetched mirror within the JVM ({@code true} by default). */
+    public static final String CLONE_CACHE_KEY = "magpie.local.clone-cache";
+    /** How long one git command of a clone may take (default {@code 10m}). */
+    public static final String CLONE_TIMEOUT_KEY = "magpie.local.clone-timeout";
+    /** The GitHub CLI used for shorthand when it is logged in (default {@code gh} on the PATH). */
+    public static final String GH_KEY = "magpie.local.gh";
+    /** The git program (default {@code git} on the PATH). */
+    public static final String GIT_KEY = "magpie.local.git";
+    /** The directory under which temporary workspaces and mirrors are created; read once per JVM. */
+    public static final String TEMP_ROOT_KEY = "magpie.local.temp-root";
 
     private final Path directory;
     private final boolean owned;
     private final Map<String, String> env;
+    private final LocalPaths paths;
+    private final LocalFiles files;
+    private final LocalRuntime runtime;
+    private final String owner = UUID.randomUUID().toString();
+    private final AtomicBoolean ranCommands = new AtomicBoolean();
 
-    private LocalWorkspace(Path directory, boolean owned, Map<String, String> env) {
+    private LocalWorkspace(Path realDirectory, boolean owned, Map<String, String> env, LocalRuntime runtime) {
         super("local");
-        this.directory = directory;
+        this.directory = realDirectory;
         this.owned = owned;
         this.env = Map.copyOf(env);
+        this.paths = new LocalPaths(realDirectory);
+        this.files = new LocalFiles(realDirectory);
+        this.runtime = runtime;
     }
 
     /** Uses an existing directory; destroy leaves it in place. */
@@ -47,22 +70,42 @@ public final class LocalWorkspace extends BaseWorkspace {
                     + ". Create it first or point at another path.");
         }
         try {
-            return new LocalWorkspace(directory.toRealPath(), false, env);
+            return new LocalWorkspace(directory.toRealPath(), false, env, LocalRuntime.shared());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new WorkspaceException("Could not resolve " + directory.toAbsolutePath() + ": " + e, e);
         }
     }
 
     /** A new empty temporary directory, deleted on destroy. */
     public static LocalWorkspace temporary(Map<String, String> env) {
-        try {
-            return new LocalWorkspace(Files.createTempDirectory("magpie-").toRealPath(), true, env);
-        } catch (IOException e) {
-            throw new WorkspaceException("Could not create a temporary directory: " + e.getMessage(), e);
-        }
+        LocalRuntime runtime = LocalRuntime.shared();
+        return new LocalWorkspace(runtime.tempDirs().create("temp"), true, env, runtime);
     }
 
-    /** The directory on this machine. */
+    /** A fresh clone of {@code org/name}, a git URL or a local path, with the system settings. */
+    public static LocalWorkspace fromClone(String source) {
+        return fromClone(CloneSpec.of(source));
+    }
+
+    /** A fresh clone in a new temporary directory, deleted on destroy. */
+    public static LocalWorkspace fromClone(CloneSpec spec) {
+        return fromClone(spec, Map.of(), Settings.fromSystem());
+    }
+
+    /**
+     * A fresh clone with extra environment variables for every command, configured by {@code settings} (GitHub
+     * base, cache, git program, timeout).
+     *
+     * @throws dev.magpie.sandbox.ProviderUnavailableException when git cannot be started
+     * @throws WorkspaceException when the clone fails; the message carries git's stderr, credentials redacted
+     */
+    public static LocalWorkspace fromClone(CloneSpec spec, Map<String, String> env, Settings settings) {
+        LocalRuntime runtime = LocalRuntime.shared();
+        Path clone = runtime.cloner().cloneInto(spec, settings);
+        return new LocalWorkspace(clone, true, env, runtime);
+    }
+
+    /** The directory on this machine (its real path). */
     public Path directory() {
         return directory;
     }
@@ -83,72 +126,30 @@ public final class LocalWorkspace extends BaseWorkspace {
     }
 
     @Override
+    protected String resolve(String path) {
+        return paths.resolve(path);
+    }
+
+    @Override
     protected ExecResult doExec(ExecRequest request) {
-        ProcessBuilder builder = new ProcessBuilder(request.command());
-        builder.directory(request.subdirectory().map(directory::resolve).orElse(directory).toFile());
-        builder.environment().putAll(env);
-        builder.environment().putAll(request.env());
-        long start = System.nanoTime();
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new CommandStartException(request.command().get(0), e.getMessage(), e);
+        Path where = request.subdirectory().map(sub -> Path.of(resolve(sub))).orElse(directory);
+        if (!Files.isDirectory(where)) {
+            throw new WorkspaceException("Cannot run " + request.command().get(0) + " in subdirectory '"
+                    + request.subdirectory().orElse("") + "': " + where
+                    + (Files.exists(where) ? " is not a directory" : " does not exist") + ".");
         }
-        try {
-            process.getOutputStream().close();
-            byte[] err;
-            byte[] out;
-            var errReader = new java.util.concurrent.CompletableFuture<byte[]>();
-            Thread t = new Thread(() -> {
-                try {
-                    errReader.complete(process.getErrorStream().readAllBytes());
-                } catch (IOException e) {
-                    errReader.completeExceptionally(e);
-                }
-            });
-            t.start();
-            out = process.getInputStream().readAllBytes();
-            err = errReader.join();
-            int code = process.waitFor();
-            return new ExecResult(request.command(), code > 128 ? ExecResult.KILLED : code, new String(out),
-                    new String(err), Duration.ofNanos(System.nanoTime() - start), false, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new WorkspaceException("Interrupted while running " + request.command(), e);
-        }
+        ranCommands.set(true);
+        return runtime.runner().run(request, where.toFile(), env, owner);
     }
 
     @Override
     protected byte[] doReadFile(String absolutePath) {
-        try {
-            return Files.readAllBytes(Path.of(absolutePath));
-        } catch (NoSuchFileException e) {
-            throw new WorkspaceException("No file at '" + directory.relativize(Path.of(absolutePath))
-                    + "' in " + directory + ".", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return files.read(Path.of(absolutePath));
     }
 
     @Override
     protected void doWriteFile(String absolutePath, byte[] content) {
-        Path target = Path.of(absolutePath);
-        try {
-            Files.createDirectories(target.getParent());
-            Path temp = Files.createTempFile(target.getParent(), ".magpie-", ".tmp");
-            try {
-                Files.write(temp, content);
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        files.write(Path.of(absolutePath), content);
     }
 
     @Override
@@ -158,35 +159,21 @@ public final class LocalWorkspace extends BaseWorkspace {
 
     @Override
     protected List<String> doList(String absolutePath) {
-        try (Stream<Path> entries = Files.list(Path.of(absolutePath))) {
-            return entries.map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return files.list(Path.of(absolutePath));
     }
 
     @Override
     protected void doDelete(String absolutePath) {
-        deleteTree(Path.of(absolutePath));
+        TreeDeleter.delete(Path.of(absolutePath));
     }
 
     @Override
     protected void doDestroy() {
+        if (ranCommands.get()) {
+            runtime.runner().killOwned(owner);
+        }
         if (owned) {
-            deleteTree(directory);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            TreeDeleter.delete(directory);
         }
     }
 }

@@ -1,0 +1,169 @@
+package dev.magpie.sandbox.internal;
+
+import dev.magpie.sandbox.CommandStartException;
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.OutputListener;
+import dev.magpie.sandbox.WorkspaceException;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs local processes without a shell: environment, directory, stdin, timeout, bounded output, live lines.
+ *
+ * <p>A timeout kills the whole process tree (see {@link ProcessTree}). Once the command's own process has ended,
+ * its pipes are drained for a short grace period only, so a background grandchild that keeps stdout open does
+ * not hold the caller. Exit code {@link ExecResult#KILLED} stands for a signal death: Java reports those as
+ * 128 + signal, which cannot be told apart from an explicit {@code exit 129..192}, so that whole range maps to
+ * {@link ExecResult#KILLED}, as a shell's {@code $?} would suggest.
+ *
+ * <p>One runner serves any number of threads; its reader threads are pooled daemons.
+ */
+public final class ProcessRunner {
+
+    /** Every process started carries {@code MAGPIE_EXEC=<token>}; see {@link ProcessTree}. */
+    public static final String EXEC_MARKER = "MAGPIE_EXEC";
+    /** Processes started for one owner (a workspace) also carry {@code MAGPIE_OWNER=<token>}. */
+    public static final String OWNER_MARKER = "MAGPIE_OWNER";
+
+    private static final int BUFFER = 64 * 1024;
+    private static final int HIGHEST_SIGNAL = 64;
+
+    private final ExecutorService readers;
+    private final Duration drainGrace;
+
+    public ProcessRunner(Duration drainGrace) {
+        this.drainGrace = drainGrace;
+        AtomicInteger count = new AtomicInteger();
+        this.readers = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "magpie-exec-io-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Runs the request's command in {@code directory} with {@code baseEnv} plus the request's variables.
+     *
+     * @param owner a token marking every process started, so that {@link #killOwned(String)} can end them all
+     * @throws CommandStartException when the program cannot be started
+     */
+    public ExecResult run(ExecRequest request, File directory, Map<String, String> baseEnv, String owner) {
+        ProcessBuilder builder = new ProcessBuilder(request.command()).directory(directory);
+        Map<String, String> environment = builder.environment();
+        environment.putAll(baseEnv);
+        environment.putAll(request.env());
+        String execToken = UUID.randomUUID().toString();
+        environment.put(EXEC_MARKER, execToken);
+        environment.put(OWNER_MARKER, owner);
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new CommandStartException(request.command().get(0), reason(e), e);
+        }
+        OutputCollector out = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDOUT,
+                request.listener());
+        OutputCollector err = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDERR,
+                request.listener());
+        CompletableFuture<Void> outDone = CompletableFuture.runAsync(() -> pump(process.getInputStream(), out), readers);
+        CompletableFuture<Void> errDone = CompletableFuture.runAsync(() -> pump(process.getErrorStream(), err), readers);
+        feedStdin(process, request);
+        boolean timedOut = false;
+        try {
+            if (request.timeout().isPresent()) {
+                if (!process.waitFor(request.timeout().get().toNanos(), TimeUnit.NANOSECONDS)) {
+                    timedOut = true;
+                    ProcessTree.kill(process.toHandle(), EXEC_MARKER + "=" + execToken);
+                }
+            }
+            int code = process.waitFor();
+            awaitDrain(CompletableFuture.allOf(outDone, errDone));
+            out.close();
+            err.close();
+            int exitCode = timedOut || isSignal(code) ? ExecResult.KILLED : code;
+            return new ExecResult(request.command(), exitCode, out.text(), err.text(),
+                    Duration.ofNanos(System.nanoTime() - start), timedOut, out.truncated() || err.truncated());
+        } catch (InterruptedException e) {
+            ProcessTree.kill(process.toHandle(), EXEC_MARKER + "=" + execToken);
+            Thread.currentThread().interrupt();
+            throw new WorkspaceException("Interrupted while running " + request.command().get(0)
+                    + "; its processes were killed.", e);
+        }
+    }
+
+    /** Kills every process still running that was started for {@code owner}, however far it wandered. */
+    public void killOwned(String owner) {
+        ProcessTree.killMarked(OWNER_MARKER + "=" + owner);
+    }
+
+    private void awaitDrain(CompletableFuture<Void> drained) throws InterruptedException {
+        try {
+            drained.get(drainGrace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // A process that outlived the command still holds a pipe: keep what arrived so far.
+        } catch (ExecutionException e) {
+            // A read error ends that stream; what was read is kept.
+        }
+    }
+
+    private void feedStdin(Process process, ExecRequest request) {
+        OutputStream stdin = process.getOutputStream();
+        var bytes = request.stdin();
+        if (bytes.isEmpty() || bytes.get().length == 0) {
+            closeQuietly(stdin);
+            return;
+        }
+        // On a reader thread: a command that never reads its stdin must not block the caller past the timeout.
+        readers.execute(() -> {
+            try (stdin) {
+                stdin.write(bytes.get());
+            } catch (IOException e) {
+                // The command exited or closed stdin early: it did not want the rest.
+            }
+        });
+    }
+
+    private static void pump(InputStream stream, OutputCollector collector) {
+        byte[] buffer = new byte[BUFFER];
+        try (stream) {
+            int read;
+            while ((read = stream.read(buffer)) >= 0) {
+                collector.append(buffer, 0, read);
+            }
+        } catch (IOException e) {
+            // The stream was closed under us: the process is gone.
+        }
+    }
+
+    private static boolean isSignal(int code) {
+        return code > 128 && code <= 128 + HIGHEST_SIGNAL;
+    }
+
+    private static String reason(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        int at = message.indexOf("error=");
+        return at >= 0 ? message.substring(at) : message;
+    }
+
+    private static void closeQuietly(OutputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // Nothing to release.
+        }
+    }
+}
