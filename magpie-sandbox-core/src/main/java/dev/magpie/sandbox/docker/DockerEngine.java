@@ -101,6 +101,16 @@ public final class DockerEngine {
         return imageUser(image).isPresent();
     }
 
+    /** Whether the engine still has a container, running or not: to check that a workspace was removed. */
+    public boolean hasContainer(String id) {
+        try {
+            client.inspectContainerCmd(id).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
     /** The user an image runs as ({@code ""} for the default, root), or empty when the engine lacks the image. */
     Optional<String> imageUser(String image) {
         try {
