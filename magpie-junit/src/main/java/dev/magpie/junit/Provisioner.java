@@ -1,0 +1,101 @@
+package dev.magpie.junit;
+
+import dev.magpie.sandbox.Provider;
+import dev.magpie.sandbox.ProviderUnavailableException;
+import dev.magpie.sandbox.Settings;
+import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.WorkspaceSpec;
+import dev.magpie.sandbox.Workspaces;
+import dev.magpie.sandbox.internal.Redactor;
+import java.util.Locale;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+
+/** Validates declarations and creates their sandboxes in one extension context, storing each for cleanup. */
+final class Provisioner {
+
+    private static final Namespace NAMESPACE = Namespace.create(SandboxExtension.class);
+    private static final String STORE_CLOSES_AUTOCLOSEABLE = "junit.jupiter.extensions.store.close.autocloseable.enabled";
+
+    private final ExtensionContext context;
+    private final Settings settings;
+
+    Provisioner(ExtensionContext context) {
+        this.context = context;
+        this.settings = Settings.builder().source(context::getConfigurationParameter).build();
+    }
+
+    /** A checked declaration, ready to create. */
+    record Plan(Declaration declaration, WorkspaceSpec spec, CleanupMode cleanup) {
+    }
+
+    /** Checks the declaration without creating anything: attributes, placeholders, type, cleanup mode. */
+    Plan plan(Declaration declaration) {
+        WorkspaceSpec spec = new SpecResolver(settings).spec(declaration);
+        Provider provider = Workspaces.resolve(spec, settings);
+        if (provider == Provider.LOCAL && spec.snapshot().isPresent()) {
+            throw declaration.invalid("snapshot '" + spec.snapshot().get() + "' needs the docker or daytona"
+                    + " provider, but provider = LOCAL. Remove the snapshot or choose another provider.");
+        }
+        declaration.checkType(provider);
+        return new Plan(declaration, spec, cleanupMode(declaration));
+    }
+
+    /** Creates the sandbox and stores it so that JUnit closes it when the context ends. */
+    Workspace create(Plan plan) {
+        Declaration declaration = plan.declaration();
+        if (context.getConfigurationParameter(STORE_CLOSES_AUTOCLOSEABLE).filter("false"::equalsIgnoreCase).isPresent()) {
+            throw new ExtensionConfigurationException("@Sandbox on " + declaration.description() + ": "
+                    + STORE_CLOSES_AUTOCLOSEABLE + "=false would leave every sandbox behind; remove that setting.");
+        }
+        Workspace workspace;
+        try {
+            workspace = Workspaces.create(plan.spec(), settings);
+        } catch (ProviderUnavailableException e) {
+            throw new Availability(settings).unavailable(declaration, e);
+        } catch (RuntimeException e) {
+            throw new WorkspaceException("Could not create the sandbox for " + declaration.description() + " from "
+                    + plan.spec() + ": " + e.getMessage(), e);
+        }
+        try {
+            declaration.checkInstance(workspace);
+        } catch (RuntimeException e) {
+            try {
+                workspace.destroy();
+            } catch (RuntimeException destroyFailure) {
+                e.addSuppressed(destroyFailure);
+            }
+            throw e;
+        }
+        plan.spec().env().forEach((name, value) -> {
+            if (!Redactor.redact(name + "=" + value).equals(name + "=" + value)) {
+                workspace.transcript().addSecret(value); // its output may echo the value without the name
+            }
+        });
+        SandboxResource resource = new SandboxResource(workspace, declaration, plan.cleanup(), context);
+        context.getStore(NAMESPACE).put(resource, resource);
+        return workspace;
+    }
+
+    private CleanupMode cleanupMode(Declaration declaration) {
+        CleanupMode mode = declaration.annotation().cleanup();
+        if (mode != CleanupMode.DEFAULT) {
+            return mode;
+        }
+        String key = Sandbox.DEFAULT_CLEANUP_MODE_PROPERTY_NAME;
+        String value = settings.get(key).orElse("always").toUpperCase(Locale.ROOT);
+        try {
+            CleanupMode configured = CleanupMode.valueOf(value);
+            if (configured != CleanupMode.DEFAULT) {
+                return configured;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below with the expected values
+        }
+        throw new ExtensionConfigurationException("Configuration key '" + key + "' (environment variable "
+                + Settings.environmentName(key) + ") must be always, on_success or never, but was '"
+                + settings.get(key).orElse("") + "'.");
+    }
+}
