@@ -5,17 +5,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Kills every process a command started. Each command runs with a marker variable in its environment, which every
  * descendant inherits; a process that daemonized (re-parented to init, new session) still carries it. So the
- * processes to kill are the live descendants of the command, plus every process whose initial environment (read
- * from {@code /proc/PID/environ}) holds the marker. Killing is SIGKILL: a process that traps or ignores SIGTERM
- * dies too. Rounds repeat until no marked process is left, so children forked during the kill are caught.
+ * processes to kill are the descendants of the command (for those that cleared their environment) plus every
+ * process whose initial environment ({@code /proc/PID/environ}) holds the marker. Killing is SIGKILL: a process
+ * that traps or ignores SIGTERM dies too. Rounds repeat until no marked process is left, so children forked
+ * during the kill are caught.
+ *
+ * <p>One pass over {@code /proc} finds both sets in time linear in the number of processes; the JDK's
+ * {@code ProcessHandle.descendants()} is quadratic, which a command forking in a loop turns into minutes.
  */
 public final class ProcessTree {
 
@@ -28,25 +36,29 @@ public final class ProcessTree {
     /** Kills the process, its descendants and every process carrying {@code marker} ({@code NAME=value}). */
     public static void kill(ProcessHandle root, String marker) {
         // The snapshot comes first: once the root dies its children are re-parented and no longer descendants.
-        Set<ProcessHandle> targets = new LinkedHashSet<>();
-        root.descendants().forEach(targets::add);
-        targets.addAll(marked(marker));
+        Map<Long, List<Long>> children = new HashMap<>();
+        Set<Long> targets = new LinkedHashSet<>(scan(marker, children));
+        Deque<Long> queue = new ArrayDeque<>(List.of(root.pid()));
+        while (!queue.isEmpty()) {
+            for (long child : children.getOrDefault(queue.poll(), List.of())) {
+                if (targets.add(child)) {
+                    queue.add(child);
+                }
+            }
+        }
         root.destroyForcibly();
-        targets.forEach(ProcessHandle::destroyForcibly);
+        targets.forEach(ProcessTree::destroy);
         killMarked(marker);
     }
 
     /** Kills every process carrying {@code marker}, repeating until none is left or the rounds run out. */
     public static void killMarked(String marker) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            List<ProcessHandle> found = marked(marker);
+            List<Long> found = scan(marker, null);
             if (found.isEmpty()) {
                 return;
             }
-            for (ProcessHandle handle : found) {
-                handle.descendants().forEach(ProcessHandle::destroyForcibly);
-                handle.destroyForcibly();
-            }
+            found.forEach(ProcessTree::destroy);
             try {
                 Thread.sleep(Math.min(1 + round, 10));
             } catch (InterruptedException e) {
@@ -59,6 +71,15 @@ public final class ProcessTree {
     /** The live processes whose initial environment holds {@code marker}; empty where there is no /proc. */
     public static List<ProcessHandle> marked(String marker) {
         List<ProcessHandle> found = new ArrayList<>();
+        for (long pid : scan(marker, null)) {
+            ProcessHandle.of(pid).ifPresent(found::add);
+        }
+        return found;
+    }
+
+    /** The pids carrying the marker; fills {@code children} (parent pid to child pids) when it is given. */
+    private static List<Long> scan(String marker, Map<Long, List<Long>> children) {
+        List<Long> found = new ArrayList<>();
         if (!Files.isDirectory(PROC)) {
             return found;
         }
@@ -71,14 +92,38 @@ public final class ProcessTree {
                     continue;
                 }
                 long pid = Long.parseLong(name);
-                if (pid != self && holds(entry.resolve("environ"), needle)) {
-                    ProcessHandle.of(pid).ifPresent(found::add);
+                if (pid == self) {
+                    continue;
+                }
+                if (holds(entry.resolve("environ"), needle)) {
+                    found.add(pid);
+                }
+                if (children != null) {
+                    long parent = parent(entry.resolve("stat"));
+                    if (parent > 0) {
+                        children.computeIfAbsent(parent, p -> new ArrayList<>()).add(pid);
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // /proc unreadable: only descendants can be found.
+            // /proc unreadable: what was found so far is all that can be killed.
         }
         return found;
+    }
+
+    private static void destroy(long pid) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /** The parent pid from {@code /proc/PID/stat} ({@code pid (comm) state ppid ...}); 0 when unknown. */
+    private static long parent(Path stat) {
+        try {
+            String text = new String(Files.readAllBytes(stat), StandardCharsets.US_ASCII);
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ", 3);
+            return Long.parseLong(fields[1]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static boolean holds(Path environ, byte[] needle) {

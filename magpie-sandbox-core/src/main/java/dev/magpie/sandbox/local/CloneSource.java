@@ -4,6 +4,7 @@ import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.Redactor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -19,9 +20,9 @@ record CloneSource(String location, String shorthand, boolean viaGh, String disp
      * Resolves a source as {@link CloneSpec} describes it.
      *
      * @param githubBase where shorthand points: a URL, or a directory (path or {@code file://}) of repositories
-     * @param ghReady whether {@code gh} is installed and logged in; used only for the default GitHub base
+     * @param ghReady whether {@code gh} is installed and logged in; asked only for shorthand on the default base
      */
-    static CloneSource resolve(String source, String githubBase, boolean ghReady) {
+    static CloneSource resolve(String source, String githubBase, BooleanSupplier ghReady) {
         if (source.contains("://") || SCP_LIKE.matcher(source).matches()) {
             return new CloneSource(source, null, false, Redactor.redact(source));
         }
@@ -50,9 +51,9 @@ record CloneSource(String location, String shorthand, boolean viaGh, String disp
         return new CloneSource(path.toString(), null, false, path.toString());
     }
 
-    private static CloneSource shorthand(String source, String githubBase, boolean ghReady) {
-        String base = githubBase.endsWith("/") ? githubBase.substring(0, githubBase.length() - 1) : githubBase;
-        if (base.equals(CloneSpec.DEFAULT_GITHUB_BASE) && ghReady) {
+    private static CloneSource shorthand(String source, String githubBase, BooleanSupplier ghReady) {
+        String base = githubBase.replaceAll("/+$", "");
+        if (base.equals(CloneSpec.DEFAULT_GITHUB_BASE) && ghReady.getAsBoolean()) {
             return new CloneSource(null, source, true, source);
         }
         boolean isUrl = base.contains("://") && !base.startsWith("file://");

@@ -3,7 +3,6 @@ package dev.magpie.sandbox.local;
 import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.Settings;
-import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,9 +45,7 @@ final class Cloner {
                 settings.getDuration(LocalWorkspace.CLONE_TIMEOUT_KEY, Duration.ofMinutes(10)), OWNER);
         String base = spec.githubBase().orElseGet(() -> settings.get(LocalWorkspace.GITHUB_BASE_KEY,
                 CloneSpec.DEFAULT_GITHUB_BASE));
-        boolean ghWanted = !spec.source().contains(":") && base.replaceAll("/+$", "").equals(
-                CloneSpec.DEFAULT_GITHUB_BASE);
-        CloneSource source = CloneSource.resolve(spec.source(), base, ghWanted && ghReady(git.gh()));
+        CloneSource source = CloneSource.resolve(spec.source(), base, () -> ghReady(git.gh()));
         Path target = dirs.create("clone");
         try {
             if (settings.getBoolean(LocalWorkspace.CLONE_CACHE_KEY, true)) {

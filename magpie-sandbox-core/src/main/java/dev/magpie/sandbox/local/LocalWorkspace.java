@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * repository, or an empty temporary directory (both deleted on destroy).
  *
  * <p>Commands run without a shell, with the workspace's environment; a timeout kills the command's whole process
- * tree. Destroy also kills every process the workspace's commands left running, daemons included. Paths are
- * checked against the real location of the working directory, so a symlink cannot lead outside.
+ * tree. Destroy also kills every process the workspace's commands left running, daemons included. Java reports a
+ * signal death as exit status 128 + signal, so an explicit {@code exit 129} to {@code exit 192} also reads as
+ * {@link ExecResult#KILLED}. Paths are checked against the real location of the working directory, so a symlink
+ * cannot lead outside. Thread-safe.
  */
 public final class LocalWorkspace extends BaseWorkspace {
 

@@ -134,6 +134,16 @@ class LocalExecTest {
     }
 
     @Test
+    void timeoutStopsACommandThatKeepsForking() throws Exception {
+        ExecResult result = workspace.exec(ExecRequest.builder("sh", "-c",
+                "while true; do sleep 1001 & sh -c 'sleep 1001 & sleep 1001' & sleep 0.01; done")
+                .timeout(Duration.ofMillis(500)).build());
+        assertThat(result.timedOut()).isTrue();
+        Thread.sleep(100);
+        assertThat(Processes.countRunning("sleep", "1001")).isZero();
+    }
+
+    @Test
     void timedOutCommandKeepsItsOutputSoFar() {
         ExecResult result = workspace.exec(ExecRequest.builder("sh", "-c", "echo before; echo warn >&2; sleep 30")
                 .timeout(Duration.ofMillis(300)).build());

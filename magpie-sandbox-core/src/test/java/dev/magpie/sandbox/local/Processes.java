@@ -35,6 +35,25 @@ final class Processes {
         return pids.stream().noneMatch(Processes::running);
     }
 
+    /** How many running processes have exactly this command line. */
+    static long countRunning(String... commandLine) throws IOException {
+        byte[] wanted = (String.join("\0", commandLine) + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long count = 0;
+        try (var entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path entry : entries) {
+                try {
+                    if (Arrays.equals(Files.readAllBytes(entry.resolve("cmdline")), wanted)
+                            && running(Long.parseLong(entry.getFileName().toString()))) {
+                        count++;
+                    }
+                } catch (IOException gone) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return count;
+    }
+
     /** The pids a script printed, one per line, ignoring other lines. */
     static List<Long> pids(String output) {
         return Arrays.stream(output.split("\n")).filter(l -> l.matches("pid \\d+"))
