@@ -1,5 +1,6 @@
 package dev.magpie.sandbox;
 
+import dev.magpie.sandbox.daytona.DaytonaWorkspace;
 import dev.magpie.sandbox.local.CloneSpec;
 import dev.magpie.sandbox.local.LocalWorkspace;
 import java.nio.file.Path;
@@ -19,8 +20,9 @@ public final class Workspaces {
         switch (provider) {
             case LOCAL:
                 return createLocal(spec, settings);
-            case DOCKER:
             case DAYTONA:
+                return DaytonaWorkspace.fromSpec(spec, settings);
+            case DOCKER:
             default:
                 throw new ProviderUnavailableException(provider.name().toLowerCase(java.util.Locale.ROOT),
                         "this provider is not part of this build yet");

@@ -1,0 +1,43 @@
+package dev.magpie.daytona.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where a sandbox's commands run: processes of this machine in its directory ({@link DirectoryRuntime}), or a
+ * Docker container with that directory mounted as its home ({@link DockerRuntime}).
+ */
+interface SandboxRuntime {
+
+    /** Makes the sandbox ready for commands, once its directory is laid out. */
+    void start(LocalSandbox sandbox) throws IOException;
+
+    /**
+     * Starts {@code sh -c command} in the sandbox, with its environment plus {@code env}.
+     *
+     * @param cwd a sandbox path (absolute, or relative to its home); its home when null
+     * @param mergeStderr whether stderr goes into stdout
+     */
+    Process exec(LocalSandbox sandbox, String command, String cwd, Map<String, String> env, boolean mergeStderr)
+            throws IOException;
+
+    /** Kills a command that {@link #exec} started, with everything it started. */
+    void kill(LocalSandbox sandbox, Process process);
+
+    /** Releases what {@link #start} took; the directory is deleted by the caller. */
+    void stop(LocalSandbox sandbox);
+
+    /** The home and working directory as the sandbox's commands see it. */
+    String home(LocalSandbox sandbox);
+
+    /** The path of this machine for a sandbox path, or empty when the file routes do not serve it. */
+    Optional<Path> toHost(LocalSandbox sandbox, String path);
+
+    /** A path of this machine as the sandbox's commands see it. */
+    String toSandbox(LocalSandbox sandbox, Path hostPath);
+
+    /** A directory, as commands see it, where a session keeps its shell state between commands. */
+    String sessionState(LocalSandbox sandbox, String sessionKey);
+}

@@ -1,0 +1,125 @@
+package dev.magpie.daytona.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The sandboxes of one server, each a directory under the server's root: {@code <root>/<id>/home} is its home
+ * and working directory, filled from the snapshot's template directory when the snapshot has one. Thread-safe.
+ */
+final class Sandboxes {
+
+    private final Path root;
+    private final SandboxRuntime runtime;
+    private final Map<String, LocalSandbox> byId = new ConcurrentHashMap<>();
+
+    Sandboxes(Path root, SandboxRuntime runtime) {
+        this.root = root;
+        this.runtime = runtime;
+    }
+
+    LocalSandbox create(CreateRequest request, Optional<Path> template, Duration startDelay, String errorReason) {
+        String id = java.util.UUID.randomUUID().toString();
+        Path home = root.resolve(id).resolve("home");
+        try {
+            Files.createDirectories(home);
+            if (template.isPresent()) {
+                copyTree(template.get(), home);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not lay out sandbox " + id + " in " + home, e);
+        }
+        LocalSandbox sandbox = new LocalSandbox(id, request.name() == null ? id : request.name(),
+                request.snapshot(), request.user(), request.target(), request.env(), request.labels(),
+                request.volumes(), request.intervals(), home, runtime, startDelay, errorReason);
+        try {
+            runtime.start(sandbox);
+        } catch (IOException e) {
+            deleteTree(home.getParent());
+            throw new UncheckedIOException("Could not start sandbox " + id, e);
+        }
+        byId.put(id, sandbox);
+        return sandbox;
+    }
+
+    Optional<LocalSandbox> find(String idOrName) {
+        LocalSandbox byKey = byId.get(idOrName);
+        if (byKey != null) {
+            return Optional.of(byKey);
+        }
+        return byId.values().stream().filter(s -> s.name.equals(idOrName)).findFirst();
+    }
+
+    boolean nameTaken(String name) {
+        return byId.values().stream().anyMatch(s -> s.name.equals(name));
+    }
+
+    /** Sandboxes carrying every given label, oldest first. */
+    List<LocalSandbox> withLabels(Map<String, String> labels) {
+        List<LocalSandbox> out = new ArrayList<>();
+        for (LocalSandbox s : byId.values()) {
+            if (labels.entrySet().stream().allMatch(e -> e.getValue().equals(s.labels.get(e.getKey())))) {
+                out.add(s);
+            }
+        }
+        out.sort(Comparator.comparing((LocalSandbox s) -> s.createdAt).thenComparing(s -> s.id));
+        return out;
+    }
+
+    Collection<LocalSandbox> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /** Kills the sandbox's processes, removes it and deletes its directory. */
+    void delete(LocalSandbox sandbox) {
+        sandbox.markDestroying();
+        sandbox.sessions.values().forEach(Session::kill);
+        sandbox.executing.forEach(p -> runtime.kill(sandbox, p));
+        byId.remove(sandbox.id);
+        runtime.stop(sandbox);
+        deleteTree(sandbox.directory.getParent());
+    }
+
+    void deleteAll() {
+        all().forEach(this::delete);
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                p.toFile().setWritable(true);
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete " + dir, e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}

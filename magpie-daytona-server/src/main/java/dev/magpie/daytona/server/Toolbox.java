@@ -1,0 +1,265 @@
+package dev.magpie.daytona.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The toolbox routes under {@code /toolbox/<sandboxId>}: process execute, sessions, files and directories.
+ * Paths are the sandbox's (relative ones resolve against its working directory); file routes refuse paths outside
+ * the sandbox's directory with 403. Processes run unconfined as this server's user.
+ */
+final class Toolbox {
+
+    /** The first SDK version that gets session logs as JSON. */
+    static final int[] JSON_LOGS_SINCE = {0, 167, 0};
+
+    private final DaytonaServer server;
+    private final ToolboxFiles files = new ToolboxFiles();
+
+    Toolbox(DaytonaServer server) {
+        this.server = server;
+    }
+
+    static String codeFor(int status) {
+        switch (status) {
+            case 400: return "BAD_REQUEST";
+            case 401: return "UNAUTHORIZED";
+            case 403: return "FORBIDDEN";
+            case 404: return "NOT_FOUND";
+            case 408: return "REQUEST_TIMEOUT";
+            case 409: return "CONFLICT";
+            case 410: return "GONE";
+            default: return "INTERNAL_SERVER_ERROR";
+        }
+    }
+
+    void handle(Call call, String rest) throws IOException {
+        int slash = rest.indexOf('/');
+        String id = slash < 0 ? rest : rest.substring(0, slash);
+        String route = slash < 0 ? "/" : rest.substring(slash);
+        Optional<LocalSandbox> found = server.sandboxes().find(id);
+        if (found.isEmpty()) {
+            call.toolboxError(404, "NOT_FOUND", "Sandbox " + id + " not found");
+            return;
+        }
+        LocalSandbox sandbox = found.get();
+        if (!sandbox.isStarted()) {
+            call.toolboxError(409, "CONFLICT", "Sandbox " + id + " is not started (state " + sandbox.state() + ")");
+            return;
+        }
+        if (route.equals("/work-dir") || route.equals("/user-home-dir")) {
+            call.json(200, Map.of("dir", sandbox.runtime.home(sandbox)));
+        } else if (route.startsWith("/files")) {
+            files.handle(call, sandbox, route);
+        } else if (route.equals("/process/execute") && call.method.equals("POST")) {
+            execute(call, sandbox);
+        } else if (route.startsWith("/process/session")) {
+            sessions(call, sandbox, route.substring("/process/session".length()));
+        } else {
+            call.toolboxError(404, "NOT_FOUND", "No toolbox route " + call.method + " " + route);
+        }
+    }
+
+    private void execute(Call call, LocalSandbox sandbox) throws IOException {
+        JsonNode body = call.json();
+        if (!body.hasNonNull("command")) {
+            call.toolboxError(400, "INVALID_REQUEST_BODY", "command is required");
+            return;
+        }
+        String cwd = body.hasNonNull("cwd") ? body.get("cwd").asText() : null;
+        Map<String, String> env = new HashMap<>();
+        body.path("envs").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        long timeout = body.path("timeout").asLong(0);
+        Process process;
+        try {
+            process = sandbox.runtime.exec(sandbox, body.get("command").asText(), cwd, env, true);
+        } catch (IOException e) {
+            call.json(200, Map.of("exitCode", -1, "result", "failed to start: " + e.getMessage()));
+            return;
+        }
+        sandbox.executing.add(process);
+        try {
+            collect(call, sandbox, process, timeout);
+        } finally {
+            sandbox.executing.remove(process);
+        }
+    }
+
+    private static void collect(Call call, LocalSandbox sandbox, Process process, long timeout) throws IOException {
+        process.getOutputStream().close();
+        var output = process.getInputStream();
+        var collected = new java.util.concurrent.CompletableFuture<byte[]>();
+        Thread reader = new Thread(() -> {
+            try {
+                collected.complete(output.readAllBytes());
+            } catch (IOException e) {
+                collected.complete(new byte[0]);
+            }
+        }, "daytona-execute-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            boolean done = timeout > 0 ? process.waitFor(timeout, TimeUnit.SECONDS) : waitForever(process);
+            if (!done) {
+                sandbox.runtime.kill(sandbox, process);
+                call.toolboxError(408, "PROCESS_EXECUTION_TIMEOUT", "command execution timeout after "
+                        + timeout + " seconds");
+                return;
+            }
+            byte[] bytes = collected.get(5, TimeUnit.SECONDS);
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("exitCode", process.exitValue());
+            reply.put("result", new String(bytes, StandardCharsets.UTF_8));
+            call.json(200, reply);
+        } catch (InterruptedException e) {
+            sandbox.runtime.kill(sandbox, process);
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            call.toolboxError(500, "INTERNAL_SERVER_ERROR", "could not read the command output: " + e);
+        }
+    }
+
+    private static boolean waitForever(Process process) throws InterruptedException {
+        process.waitFor();
+        return true;
+    }
+
+    private void sessions(Call call, LocalSandbox sandbox, String route) throws IOException {
+        String[] p = route.replaceAll("^/+", "").split("/");
+        if (route.isEmpty() || route.equals("/")) {
+            if (call.method.equals("POST")) {
+                String sid = call.json().path("sessionId").asText("");
+                if (sid.isBlank()) {
+                    call.toolboxError(400, "INVALID_REQUEST_BODY", "sessionId is required");
+                } else if (sandbox.sessions.putIfAbsent(sid, new Session(sid, sandbox)) != null) {
+                    call.toolboxError(409, "CONFLICT", "session " + sid + " already exists");
+                } else {
+                    call.empty(201);
+                }
+            } else if (call.method.equals("GET")) {
+                List<Object> all = new ArrayList<>();
+                sandbox.sessions.values().forEach(s -> all.add(sessionJson(s)));
+                call.json(200, all);
+            } else {
+                call.toolboxError(404, "NOT_FOUND", "No route " + call.method + " /process/session");
+            }
+            return;
+        }
+        Session session = sandbox.sessions.get(p[0]);
+        if (session == null) {
+            call.toolboxError(404, "NOT_FOUND", "session " + p[0] + " not found");
+            return;
+        }
+        if (p.length == 1 && call.method.equals("GET")) {
+            call.json(200, sessionJson(session));
+        } else if (p.length == 1 && call.method.equals("DELETE")) {
+            session.kill();
+            sandbox.sessions.remove(session.id);
+            call.empty(204);
+        } else if (p.length == 2 && p[1].equals("exec") && call.method.equals("POST")) {
+            sessionExec(call, sandbox, session);
+        } else if (p.length >= 3 && p[1].equals("command") && call.method.equals("GET")) {
+            Session.Command command = session.commands.get(p[2]);
+            if (command == null) {
+                call.toolboxError(404, "NOT_FOUND", "command " + p[2] + " not found");
+            } else if (p.length == 3) {
+                call.json(200, commandJson(command));
+            } else if (p.length == 4 && p[3].equals("logs")) {
+                logs(call, command);
+            } else {
+                call.toolboxError(404, "NOT_FOUND", "No route " + route);
+            }
+        } else {
+            call.toolboxError(404, "NOT_FOUND", "No route " + call.method + " /process/session" + route);
+        }
+    }
+
+    private void sessionExec(Call call, LocalSandbox sandbox, Session session) throws IOException {
+        JsonNode body = call.json();
+        if (!body.hasNonNull("command")) {
+            call.toolboxError(400, "INVALID_REQUEST_BODY", "command is required");
+            return;
+        }
+        boolean async = body.path("runAsync").asBoolean(false) || body.path("async").asBoolean(false);
+        Session.Command command = session.start(body.get("command").asText());
+        if (async) {
+            call.json(202, Map.of("cmdId", command.id));
+            return;
+        }
+        try {
+            command.process.onExit().get();
+            while (command.exitCode() == null) {
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("cmdId", command.id);
+        reply.put("exitCode", command.exitCode());
+        reply.put("output", command.merged());
+        reply.put("stdout", command.stdout());
+        reply.put("stderr", command.stderr());
+        call.json(200, reply);
+    }
+
+    private void logs(Call call, Session.Command command) throws IOException {
+        if (jsonLogs(call.header("X-Daytona-SDK-Version"))) {
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("output", command.merged());
+            reply.put("stdout", command.stdout());
+            reply.put("stderr", command.stderr());
+            call.json(200, reply);
+        } else {
+            call.send(200, "text/plain; charset=utf-8", command.merged().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Whether the SDK version header asks for the JSON shape of session logs. */
+    static boolean jsonLogs(String version) {
+        if (version == null) {
+            return false;
+        }
+        String[] parts = version.trim().replaceFirst("^v", "").split("[.\\-+]");
+        for (int i = 0; i < 3; i++) {
+            int have;
+            try {
+                have = i < parts.length ? Integer.parseInt(parts[i]) : 0;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            if (have != JSON_LOGS_SINCE[i]) {
+                return have > JSON_LOGS_SINCE[i];
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, Object> sessionJson(Session session) {
+        List<Object> commands = new ArrayList<>();
+        session.commands.values().forEach(c -> commands.add(commandJson(c)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sessionId", session.id);
+        out.put("commands", commands);
+        return out;
+    }
+
+    private static Map<String, Object> commandJson(Session.Command command) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", command.id);
+        out.put("command", command.command);
+        if (command.exitCode() != null) {
+            out.put("exitCode", command.exitCode());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.magpie.sandbox.daytona;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * The toolbox of one sandbox ({@code <toolboxProxyUrl>/<sandboxId>}): process execute, sessions and files.
+ * Paths are the sandbox's absolute paths. Thread-safe.
+ */
+public final class DaytonaToolbox {
+
+    private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+
+    /** The merged-output reply of {@code process/execute}. */
+    public record ExecuteResult(int exitCode, String result) {
+    }
+
+    /** A session command's state: its exit code once it finished. */
+    public record CommandStatus(String id, Optional<Integer> exitCode) {
+    }
+
+    /** A session command's output, split and merged. */
+    public record Logs(String stdout, String stderr, String output) {
+    }
+
+    /** One entry of a directory listing. */
+    public record FileEntry(String name, boolean directory, long size) {
+    }
+
+    private final Http http;
+    private final HttpUrl base;
+    private final String sandboxId;
+
+    DaytonaToolbox(Http http, HttpUrl base, String sandboxId) {
+        this.http = http;
+        this.base = base;
+        this.sandboxId = sandboxId;
+    }
+
+    public String sandboxId() {
+        return sandboxId;
+    }
+
+    /** The toolbox base URL of this sandbox. */
+    public String url() {
+        return base.toString();
+    }
+
+    /** The sandbox's working directory as its daemon reports it. */
+    public String workDir() {
+        return http.send(get(url("work-dir")), true).json().path("dir").asText();
+    }
+
+    /**
+     * Runs a shell command with stdout and stderr merged. A timeout (whole seconds, when positive) that expires
+     * is a {@link DaytonaApiException} with status 408: the daemon killed the command and its output is lost.
+     */
+    public ExecuteResult execute(String command, String cwd, Map<String, String> env, Duration timeout) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("command", command);
+        if (cwd != null) {
+            body.put("cwd", cwd);
+        }
+        if (env != null && !env.isEmpty()) {
+            body.put("envs", env);
+        }
+        if (timeout != null && !timeout.isZero()) {
+            body.put("timeout", Math.max(1, (timeout.toMillis() + 999) / 1000));
+        }
+        JsonNode reply = http.send(post(url("process", "execute"), Http.json(body)), false).json();
+        // old daemons send "code" instead of "exitCode"
+        int exit = reply.has("exitCode") ? reply.get("exitCode").asInt() : reply.path("code").asInt(-1);
+        return new ExecuteResult(exit, reply.path("result").asText(""));
+    }
+
+    public void createSession(String sessionId) {
+        http.send(post(url("process", "session"), Http.json(Map.of("sessionId", sessionId))), false);
+    }
+
+    /** Starts a command in a session without waiting; returns its id. */
+    public String startCommand(String sessionId, String command) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("command", command);
+        body.put("runAsync", true);
+        return http.send(post(url("process", "session", sessionId, "exec"), Http.json(body)), false).json()
+                .path("cmdId").asText();
+    }
+
+    public CommandStatus command(String sessionId, String commandId) {
+        JsonNode reply = http.send(get(url("process", "session", sessionId, "command", commandId)), true).json();
+        JsonNode exit = reply.get("exitCode");
+        return new CommandStatus(commandId, exit == null || exit.isNull() ? Optional.empty() : Optional.of(exit.asInt()));
+    }
+
+    /** The command's output so far; understands the JSON shape and the older marked text shape. */
+    public Logs logs(String sessionId, String commandId) {
+        Http.Reply reply = http.send(get(url("process", "session", sessionId, "command", commandId, "logs")), true);
+        String type = reply.headers().get("Content-Type");
+        if (type != null && type.contains("json")) {
+            JsonNode node = reply.json();
+            return new Logs(node.path("stdout").asText(""), node.path("stderr").asText(""),
+                    node.path("output").asText(""));
+        }
+        return OutputMarkers.split(new String(reply.body(), StandardCharsets.UTF_8));
+    }
+
+    /** Deletes a session, killing what still runs in it; a missing session is not an error. */
+    public void deleteSession(String sessionId) {
+        try {
+            http.send(new Request.Builder().url(url("process", "session", sessionId)).delete().build(), true);
+        } catch (DaytonaApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /** The file's bytes, or empty when there is no file at the path. */
+    public Optional<byte[]> download(String path) {
+        HttpUrl u = url("files", "download").newBuilder().addQueryParameter("path", path).build();
+        try {
+            return Optional.of(http.send(get(u), true).body());
+        } catch (DaytonaApiException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Writes a file, creating its parent directories. */
+    public void upload(String path, byte[] content) {
+        RequestBody body = new MultipartBody.Builder().setType(MultipartBody.FORM)
+                .addFormDataPart("files[0].path", path)
+                .addFormDataPart("files[0].file", fileName(path), RequestBody.create(content, OCTETS))
+                .build();
+        http.send(post(url("files", "bulk-upload"), body), true);
+    }
+
+    /** Whether anything exists at the path. */
+    public boolean exists(String path) {
+        HttpUrl u = url("files", "info").newBuilder().addQueryParameter("path", path).build();
+        try {
+            http.send(get(u), true);
+            return true;
+        } catch (DaytonaApiException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The entries of a directory, or empty when there is no directory at the path. */
+    public Optional<List<FileEntry>> list(String directory) {
+        HttpUrl u = url("files").newBuilder().addQueryParameter("path", directory).build();
+        try {
+            List<FileEntry> out = new ArrayList<>();
+            for (JsonNode entry : http.send(get(u), true).json()) {
+                out.add(new FileEntry(entry.path("name").asText(), entry.path("isDir").asBoolean(),
+                        entry.path("size").asLong()));
+            }
+            return Optional.of(out);
+        } catch (DaytonaApiException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Deletes a file or a directory tree; returns false when nothing was there. */
+    public boolean delete(String path) {
+        HttpUrl u = url("files").newBuilder().addQueryParameter("path", path)
+                .addQueryParameter("recursive", "true").build();
+        try {
+            http.send(new Request.Builder().url(u).delete().build(), true);
+            return true;
+        } catch (DaytonaApiException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static String fileName(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? path : path.substring(slash + 1);
+    }
+
+    private HttpUrl url(String... segments) {
+        HttpUrl.Builder b = base.newBuilder();
+        for (String s : segments) {
+            b.addPathSegment(s);
+        }
+        return b.build();
+    }
+
+    private static Request get(HttpUrl url) {
+        return new Request.Builder().url(url).get().build();
+    }
+
+    private static Request post(HttpUrl url, RequestBody body) {
+        return new Request.Builder().url(url).post(body).build();
+    }
+
+    @Override
+    public String toString() {
+        return "DaytonaToolbox{" + base + "}";
+    }
+}

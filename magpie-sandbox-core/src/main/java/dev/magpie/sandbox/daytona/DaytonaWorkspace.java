@@ -1,0 +1,229 @@
+package dev.magpie.sandbox.daytona;
+
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.ProviderUnavailableException;
+import dev.magpie.sandbox.Settings;
+import dev.magpie.sandbox.WorkspaceSpec;
+import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.BaseWorkspace;
+import dev.magpie.sandbox.internal.PathRules;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A remote Daytona sandbox created from a snapshot, used like any other workspace: commands run through the
+ * sandbox's toolbox (stdout and stderr apart), files are read and written through it, and destroy deletes the
+ * sandbox.
+ *
+ * <p>Creation waits for {@code started} (see {@link DaytonaClient#awaitStarted}), then runs the workspace setup
+ * (git {@code safe.directory}, git user {@code Magpie <magpie@bot>}, {@code chmod -R 777}, {@code git checkout
+ * -- .}, {@code gh auth setup-git}); a failing setup is tolerated and noted in the transcript. Any failure after
+ * the sandbox exists deletes it before the exception is thrown. Sandboxes get auto-stop (30 min) and auto-delete
+ * (right after stopping) intervals unless the request sets its own, so a crashed test run does not leave them
+ * running.
+ */
+public final class DaytonaWorkspace extends BaseWorkspace {
+
+    /** Minutes of inactivity before Daytona stops a sandbox the request did not give an interval. */
+    public static final int DEFAULT_AUTO_STOP_MINUTES = 30;
+    static final Duration SETUP_TIMEOUT = Duration.ofMinutes(2);
+
+    private final DaytonaClient client;
+    private final DaytonaToolbox toolbox;
+    private final DaytonaSandbox sandbox;
+    private final String workingDir;
+
+    private DaytonaWorkspace(DaytonaClient client, DaytonaToolbox toolbox, DaytonaSandbox sandbox, String workingDir) {
+        super("daytona");
+        this.client = client;
+        this.toolbox = toolbox;
+        this.sandbox = sandbox;
+        this.workingDir = workingDir;
+        transcript().addSecret(client.config().apiKey());
+    }
+
+    /**
+     * Creates a sandbox, waits until it is started and sets it up.
+     *
+     * @param workingDir where commands run: absolute, or relative to the sandbox's working directory; the
+     *     sandbox's working directory when null
+     * @throws DaytonaStartException when the sandbox does not start (it is deleted)
+     * @throws DaytonaUnknownSnapshotException when the snapshot does not exist
+     */
+    public static DaytonaWorkspace create(DaytonaClient client, DaytonaCreateRequest request, String workingDir) {
+        Objects.requireNonNull(client, "client");
+        DaytonaCreateRequest.Builder withBackstops = request.newBuilder();
+        if (request.autoStopMinutes().isEmpty()) {
+            withBackstops.autoStopMinutes(DEFAULT_AUTO_STOP_MINUTES);
+        }
+        if (request.autoDeleteMinutes().isEmpty()) {
+            withBackstops.autoDeleteMinutes(0);
+        }
+        DaytonaSandbox created = client.create(withBackstops.build());
+        try {
+            DaytonaSandbox started = client.awaitStarted(created, client.config().startTimeout());
+            DaytonaToolbox toolbox = client.toolbox(started);
+            String dir = resolveWorkingDir(toolbox, workingDir);
+            DaytonaWorkspace workspace = new DaytonaWorkspace(client, toolbox, started, dir);
+            workspace.setup();
+            return workspace;
+        } catch (RuntimeException e) {
+            try {
+                Http.uninterrupted(() -> client.delete(created.id()));
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Creates the workspace a provider-neutral spec describes, configured from the settings. Besides the spec, the
+     * original's variables apply: {@code DAYTONA_SNAPSHOT_NAME} (when the spec names no snapshot),
+     * {@code DAYTONA_ENV} ({@code K=V,K2=V2}, under the spec's env) and {@code DAYTONA_VOLUME_ID} with
+     * {@code DAYTONA_VOLUME_MOUNT_PATH}.
+     *
+     * @throws ProviderUnavailableException when no API key is configured
+     */
+    public static DaytonaWorkspace fromSpec(WorkspaceSpec spec, Settings settings) {
+        if (!DaytonaConfig.isConfigured(settings)) {
+            throw new ProviderUnavailableException("daytona", "no API key; set DAYTONA_API_KEY or "
+                    + DaytonaConfig.API_KEY);
+        }
+        if (spec.path().isPresent() || spec.clone().isPresent()) {
+            throw new IllegalArgumentException("The daytona provider starts from a snapshot, not from a path or a "
+                    + "clone: " + spec + ". Bake the repository into a snapshot, or use the local provider.");
+        }
+        DaytonaCreateRequest.Builder request = DaytonaCreateRequest.builder()
+                .snapshot(spec.snapshot().orElse(settings.env("DAYTONA_SNAPSHOT_NAME").orElse(null)));
+        settings.env("DAYTONA_ENV").ifPresent(list -> request.env(parsePairs(list)));
+        request.env(spec.env());
+        Optional<String> volume = settings.env("DAYTONA_VOLUME_ID");
+        if (volume.isPresent()) {
+            request.volume(DaytonaVolume.of(volume.get(), settings.env("DAYTONA_VOLUME_MOUNT_PATH").orElseThrow(
+                    () -> new IllegalArgumentException("DAYTONA_VOLUME_ID is set but DAYTONA_VOLUME_MOUNT_PATH is "
+                            + "not; set where the volume is mounted, e.g. /home/daytona/volume."))));
+        }
+        return create(DaytonaClient.of(DaytonaConfig.fromSettings(settings)), request.build(),
+                spec.workingDir().orElse(null));
+    }
+
+    static Map<String, String> parsePairs(String list) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : list.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("DAYTONA_ENV must be K=V pairs separated by commas, but has '"
+                        + pair.trim() + "'.");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
+        }
+        return out;
+    }
+
+    /** The sandbox as Daytona reported it when it started. */
+    public DaytonaSandbox sandbox() {
+        return sandbox;
+    }
+
+    /** The sandbox's toolbox, for operations this interface does not cover. */
+    public DaytonaToolbox toolbox() {
+        return toolbox;
+    }
+
+    @Override
+    public String id() {
+        return sandbox.id();
+    }
+
+    @Override
+    public String workingDir() {
+        return workingDir;
+    }
+
+    @Override
+    protected ExecResult doExec(ExecRequest request) {
+        String dir = request.subdirectory().map(this::resolve).orElse(workingDir);
+        return SessionExec.run(toolbox, request, dir, request.env());
+    }
+
+    @Override
+    protected byte[] doReadFile(String absolutePath) {
+        return toolbox.download(absolutePath).orElseThrow(() -> new WorkspaceException("No file at '"
+                + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir + ")."));
+    }
+
+    @Override
+    protected void doWriteFile(String absolutePath, byte[] content) {
+        toolbox.upload(absolutePath, content);
+    }
+
+    @Override
+    protected boolean doExists(String absolutePath) {
+        return toolbox.exists(absolutePath);
+    }
+
+    @Override
+    protected List<String> doList(String absolutePath) {
+        return toolbox.list(absolutePath).orElseThrow(() -> new WorkspaceException("No directory at '"
+                + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir + ")."))
+                .stream().map(DaytonaToolbox.FileEntry::name).sorted().toList();
+    }
+
+    @Override
+    protected void doDelete(String absolutePath) {
+        toolbox.delete(absolutePath);
+    }
+
+    @Override
+    protected void doDestroy() {
+        Http.uninterrupted(() -> client.delete(sandbox.id()));
+    }
+
+    private void setup() {
+        String script = String.join("\n",
+                "rc=0",
+                "git config --global --add safe.directory " + ShellCommand.quote(workingDir) + " || rc=1",
+                "git config --global user.name Magpie || rc=1",
+                "git config --global user.email magpie@bot || rc=1",
+                "chmod -R 777 " + ShellCommand.quote(workingDir) + " || rc=1",
+                "cd " + ShellCommand.quote(workingDir) + " && git checkout -- . || rc=1",
+                "gh auth setup-git || rc=1",
+                "exit $rc");
+        try {
+            DaytonaToolbox.ExecuteResult result = toolbox.execute(script, workingDir, null, SETUP_TIMEOUT);
+            if (result.exitCode() != 0) {
+                transcript().note("workspace setup exited " + result.exitCode() + " (tolerated): "
+                        + tail(result.result()));
+            }
+        } catch (DaytonaApiException e) {
+            transcript().note("workspace setup " + (e.status() == 408 ? "timed out after "
+                    + SETUP_TIMEOUT.toSeconds() + " s" : "failed: " + e.getMessage()) + " (tolerated)");
+        }
+    }
+
+    private static String tail(String output) {
+        String[] lines = output.strip().split("\n");
+        return String.join(" | ", java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - 5), lines.length));
+    }
+
+    private static String resolveWorkingDir(DaytonaToolbox toolbox, String workingDir) {
+        if (workingDir != null && workingDir.startsWith("/")) {
+            return PathRules.resolve("/", workingDir);
+        }
+        String home = toolbox.workDir();
+        return workingDir == null || workingDir.isBlank() ? home : PathRules.resolve(home, workingDir);
+    }
+
+    private String relative(String absolutePath) {
+        return absolutePath.equals(workingDir) ? "." : absolutePath.substring(workingDir.length() + 1);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.magpie.sandbox.daytona;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.magpie.daytona.server.DaytonaServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Prints the figures of the Daytona client against the local server (not a test; run it by hand):
+ * <ul>
+ *   <li>from the instant the server turns a sandbox {@code started} to the return of the create call (target:
+ *       median at most 150 ms, with a fixed start delay of 1050 ms, half a poll interval off the 100 ms schedule);</li>
+ *   <li>exec round trips of the client beside a bare OkHttp call sequence of the same endpoints (target: at most
+ *       1.2x).</li>
+ * </ul>
+ * {@code mvn -q -pl magpie-sandbox-core -am -P daytona-benchmark verify -Dmagpie.library.skipTests=true}
+ */
+public final class DaytonaBenchmark {
+
+    private static final MediaType JSON_TYPE = MediaType.get("application/json");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DaytonaBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (DaytonaServer server = DaytonaServer.builder().startDelay(Duration.ofMillis(1050)).start()) {
+            DaytonaConfig config = DaytonaConfig.builder().apiKey(server.apiKey()).apiUrl(server.baseUrl())
+                    .owner("benchmark").build();
+            DaytonaClient client = DaytonaClient.of(config);
+            createLatency(server, client);
+            server.startDelay(Duration.ZERO);
+            try (DaytonaWorkspace ws = DaytonaWorkspace.create(client, DaytonaCreateRequest.builder().build(), null)) {
+                OkHttpClient bare = new OkHttpClient();
+                Bare b = new Bare(bare, server.apiKey(), ws.toolbox().url());
+                compare("exec via sessions (workspace.exec vs bare OkHttp sequence)", 30, 200,
+                        () -> time(() -> ws.exec("true")), () -> time(() -> b.sessionExec("true")));
+                compare("process/execute (toolbox.execute vs bare OkHttp POST)", 30, 200,
+                        () -> time(() -> ws.toolbox().execute("true", null, Map.of(), null)),
+                        () -> time(() -> b.execute("true")));
+                bare.dispatcher().executorService().shutdown();
+                bare.connectionPool().evictAll();
+            }
+        }
+    }
+
+    private static void createLatency(DaytonaServer server, DaytonaClient client) {
+        List<Long> awaitLag = new ArrayList<>();
+        List<Long> workspaceLag = new ArrayList<>();
+        int rounds = 12;
+        for (int i = 0; i < rounds; i++) {
+            DaytonaSandbox created = client.create(DaytonaCreateRequest.builder().build());
+            client.awaitStarted(created, Duration.ofSeconds(30));
+            awaitLag.add(System.nanoTime() - server.startedAtNanos(created.id()).orElseThrow());
+            client.delete(created.id());
+
+            DaytonaWorkspace ws = DaytonaWorkspace.create(client, DaytonaCreateRequest.builder().build(), null);
+            workspaceLag.add(System.nanoTime() - server.startedAtNanos(ws.id()).orElseThrow());
+            ws.destroy();
+        }
+        System.out.printf("start delay %d ms, %d rounds%n", server.startDelay().toMillis(), rounds);
+        System.out.printf("  started -> awaitStarted returns      median %6.1f ms  p90 %6.1f ms%n",
+                ms(median(awaitLag)), ms(percentile(awaitLag, 90)));
+        System.out.printf("  started -> DaytonaWorkspace.create    median %6.1f ms  p90 %6.1f ms  (target <= 150 ms: %s)%n",
+                ms(median(workspaceLag)), ms(percentile(workspaceLag, 90)), median(workspaceLag) <= 150_000_000L
+                        ? "met" : "MISSED");
+    }
+
+    private static void compare(String what, int warmup, int rounds, LongSupplier client, LongSupplier bare) {
+        for (int i = 0; i < warmup; i++) {
+            client.getAsLong();
+            bare.getAsLong();
+        }
+        List<Long> c = new ArrayList<>();
+        List<Long> b = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            c.add(client.getAsLong());
+            b.add(bare.getAsLong());
+        }
+        double ratio = (double) median(c) / median(b);
+        System.out.printf("%s, %d rounds%n  client median %6.2f ms  bare median %6.2f ms  ratio %.2fx (target <= 1.2x: %s)%n",
+                what, rounds, ms(median(c)), ms(median(b)), ratio, ratio <= 1.2 ? "met" : "MISSED");
+    }
+
+    private static long time(Runnable action) {
+        long start = System.nanoTime();
+        action.run();
+        return System.nanoTime() - start;
+    }
+
+    private static long median(List<Long> values) {
+        return percentile(values, 50);
+    }
+
+    private static long percentile(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1_000_000.0;
+    }
+
+    /** The same calls as the client makes, written directly against OkHttp. */
+    private record Bare(OkHttpClient http, String key, String toolbox) {
+
+        void execute(String command) {
+            post("/process/execute", "{\"command\":\"" + command + "\"}");
+        }
+
+        void sessionExec(String command) {
+            String sid = "bare-" + UUID.randomUUID();
+            post("/process/session", "{\"sessionId\":\"" + sid + "\"}");
+            String cmd = post("/process/session/" + sid + "/exec", "{\"command\":\"cd /tmp && " + command
+                    + " < /dev/null\",\"runAsync\":true}").path("cmdId").asText();
+            long pause = 2;
+            while (!get("/process/session/" + sid + "/command/" + cmd).has("exitCode")) {
+                sleep(pause);
+                pause = Math.min(200, pause * 2);
+            }
+            get("/process/session/" + sid + "/command/" + cmd + "/logs");
+            send(new Request.Builder().url(toolbox + "/process/session/" + sid).delete());
+        }
+
+        private JsonNode post(String path, String body) {
+            return send(new Request.Builder().url(toolbox + path).post(RequestBody.create(body, JSON_TYPE)));
+        }
+
+        private JsonNode get(String path) {
+            return send(new Request.Builder().url(toolbox + path).get());
+        }
+
+        private JsonNode send(Request.Builder request) {
+            Request r = request.header("Authorization", "Bearer " + key).header("X-Daytona-Source", "bench")
+                    .header("X-Daytona-SDK-Version", "0.190.0").build();
+            try (Response response = http.newCall(r).execute()) {
+                byte[] bytes = response.body().bytes();
+                return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static void sleep(long ms) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

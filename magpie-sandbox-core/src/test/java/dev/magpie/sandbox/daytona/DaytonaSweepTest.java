@@ -1,0 +1,88 @@
+package dev.magpie.sandbox.daytona;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.magpie.sandbox.Settings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The sweep deletes only this library's old sandboxes of one owner. */
+class DaytonaSweepTest {
+
+    @RegisterExtension
+    static final LocalDaytona DAYTONA = new LocalDaytona(Duration.ZERO);
+
+    @Test
+    void deletesTheOwnersOldSandboxesOnly() throws Exception {
+        DaytonaClient mine = DAYTONA.client();
+        DaytonaClient theirs = DaytonaClient.of(DAYTONA.config().newBuilder().owner("someone-else").build());
+        String old = mine.create(DaytonaCreateRequest.builder().build()).id();
+        String other = theirs.create(DaytonaCreateRequest.builder().build()).id();
+        String unmanaged = createWithoutTheLibrary();
+        Thread.sleep(1_100);
+        String fresh = mine.create(DaytonaCreateRequest.builder().build()).id();
+
+        DaytonaSweep.Result result = DaytonaSweep.of(mine).run(LocalDaytona.OWNER, Duration.ofSeconds(1), false);
+
+        assertThat(result.deleted()).containsExactly(old);
+        assertThat(result.kept()).containsExactly(fresh);
+        assertThat(result.failed()).isEmpty();
+        assertThat(DAYTONA.server().sandboxIds()).containsExactlyInAnyOrder(fresh, other, unmanaged);
+        mine.delete(fresh);
+        theirs.delete(other);
+        mine.delete(unmanaged);
+    }
+
+    /** A sandbox made by another tool: it has the owner label but not the library's marker. */
+    private static String createWithoutTheLibrary() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(DAYTONA.server().baseUrl() + "/sandbox"))
+                .header("Authorization", "Bearer " + DAYTONA.server().apiKey())
+                .header("X-Daytona-Source", "other-tool").header("X-Daytona-SDK-Version", "0.190.0")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"labels\":{\"" + DaytonaClient.LABEL_OWNER + "\":\""
+                        + LocalDaytona.OWNER + "\"}}")).build();
+        String body = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+        return body.replaceAll("^\\{\"id\":\"([^\"]+)\".*$", "$1");
+    }
+
+    @Test
+    void theCommandSweepsWithTheLibrarysConfiguration() {
+        DaytonaClient client = DAYTONA.client();
+        String id = client.create(DaytonaCreateRequest.builder().build()).id();
+        Settings settings = Settings.builder().values(Map.of(DaytonaConfig.API_KEY, DAYTONA.server().apiKey(),
+                DaytonaConfig.API_URL, DAYTONA.server().baseUrl())).environment(Map.of()).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int dry = DaytonaSweep.run(new String[] {"--older-than", "0s", "--owner", LocalDaytona.OWNER, "--dry-run"},
+                settings, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true));
+        assertThat(dry).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("would delete " + id);
+        assertThat(DAYTONA.server().sandboxIds()).contains(id);
+
+        int code = DaytonaSweep.run(new String[] {"--older-than", "0s", "--owner", LocalDaytona.OWNER}, settings,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true));
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("deleted " + id);
+        assertThat(DAYTONA.server().sandboxIds()).isEmpty();
+    }
+
+    @Test
+    void theCommandExplainsBadArguments() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = DaytonaSweep.run(new String[] {"--older-than", "soon"},
+                Settings.builder().environment(Map.of("DAYTONA_API_KEY", "k")).build(),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("'soon'").contains("usage");
+    }
+}
