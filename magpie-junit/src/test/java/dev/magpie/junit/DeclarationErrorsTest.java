@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.magpie.sandbox.Provider;
 import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.daytona.DaytonaWorkspace;
 import dev.magpie.sandbox.local.LocalWorkspace;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,19 @@ class DeclarationErrorsTest {
                 .hasMessageContaining("@Sandbox on parameter 0 of method ProviderTypeMismatch.test(LocalWorkspace)")
                 .hasMessageContaining("declared as LocalWorkspace, a local sandbox, but its attributes select the "
                         + "daytona provider. Declare Workspace, or set provider = LOCAL.");
+    }
+
+    static class RemoteTypeForALocalSandbox {
+        @Test
+        void test(@Sandbox DaytonaWorkspace sandbox) {
+        }
+    }
+
+    @Test
+    void aRemoteTypeNeedsItsProvider() {
+        assertThat(failureOf(RemoteTypeForALocalSandbox.class, "test")).hasMessageContaining("declared as "
+                + "DaytonaWorkspace, a daytona sandbox, but its attributes select the local provider. Declare Workspace,"
+                + " or set provider = DAYTONA.");
     }
 
     static class Contradictions {

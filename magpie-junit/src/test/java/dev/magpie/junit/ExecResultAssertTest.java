@@ -71,11 +71,13 @@ class ExecResultAssertTest {
     }
 
     @Test
-    void credentialsInTheCommandAreMasked() {
-        ExecResult cloned = sandbox.exec("git", "ls-remote", "https://bob:hunter22@magpie.invalid/repo.git");
+    void credentialsInTheCommandAndStderrAreMasked() {
+        ExecResult leaky = sandbox.exec("sh", "-c", "echo \"cannot reach $0\" >&2; exit 128",
+                "https://bob:hunter22@magpie.invalid/repo.git");
 
-        assertThatThrownBy(() -> assertThat(cloned).succeeded())
-                .hasMessageContaining("https://***@magpie.invalid/repo.git").hasMessageNotContaining("hunter22");
+        assertThatThrownBy(() -> assertThat(leaky).succeeded())
+                .hasMessageContaining("command:   sh -c").hasMessageContaining("https://***@magpie.invalid/repo.git")
+                .hasMessageContaining("cannot reach https://***@magpie.invalid").hasMessageNotContaining("hunter22");
     }
 
     @Test
