@@ -1,0 +1,15 @@
+#!/bin/sh
+# Makes a git repository at $2 from the files in $1, with a tagged first release and a second commit.
+set -eu
+src=$1
+repo=$2
+rm -rf "$repo"
+mkdir -p "$repo"
+cp -R "$src"/. "$repo"
+cd "$repo"
+git init -q -b main
+git add -A
+git -c user.name=Example -c user.email=example@example.com commit -qm "Widgets 1.0"
+git tag v1.0
+echo "sprocket,7" >> src/widgets.csv
+git -c user.name=Example -c user.email=example@example.com commit -qam "Add the sprocket"
