@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Every request the client sends and every reply the local server returns, for a workload that touches every
  * route the client uses, conform to the published specs. (Every other Daytona test class checks its own
- * exchanges the same way when it ends.) Skipped when {@code ../shared/daytona} is not beside the project.
+ * exchanges the same way when it ends.) Skipped when the specs cannot be found (see {@link ContractValidator#locate}).
  */
 class DaytonaContractTest {
 
@@ -31,8 +31,8 @@ class DaytonaContractTest {
     @BeforeAll
     static void loadSpecs() {
         Path specs = LocalDaytona.specs().orElse(null);
-        assumeTrue(specs != null, "the Daytona specs (../shared/daytona/api.json, toolbox.json) are not beside "
-                + "this checkout; contract tests run where they are (CI)");
+        assumeTrue(specs != null, "the Daytona specs (shared/daytona/api.json, toolbox.json) are neither beside "
+                + "this checkout or one of its parents nor named by MAGPIE_DAYTONA_SPECS; contract tests run where they are");
         validator = ContractValidator.load(specs);
     }
 

@@ -55,20 +55,29 @@ public final class ContractValidator {
         }
     }
 
+    /** Environment variable naming a directory that holds {@code api.json} and {@code toolbox.json}. */
+    public static final String SPECS_ENV = "MAGPIE_DAYTONA_SPECS";
+
     /**
-     * The spec directory {@code shared/daytona} beside the project root (or beside its parent, for a work tree one
-     * level down), when it exists.
+     * The spec directory: the one named by {@value #SPECS_ENV}, else the first {@code shared/daytona} beside the
+     * project root or beside one of its ancestors, when it holds both specs.
      */
     public static Optional<Path> locate(Path projectRoot) {
-        Path root = projectRoot.toAbsolutePath().normalize();
-        for (Path base = root.getParent(); base != null && root.getNameCount() - base.getNameCount() <= 2;
-             base = base.getParent()) {
+        String named = System.getenv(SPECS_ENV);
+        if (named != null && !named.isBlank()) {
+            return Optional.of(Path.of(named)).filter(ContractValidator::holdsSpecs);
+        }
+        for (Path base = projectRoot.toAbsolutePath().normalize().getParent(); base != null; base = base.getParent()) {
             Path candidate = base.resolve("shared").resolve("daytona");
-            if (Files.isRegularFile(candidate.resolve("api.json")) && Files.isRegularFile(candidate.resolve("toolbox.json"))) {
+            if (holdsSpecs(candidate)) {
                 return Optional.of(candidate);
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean holdsSpecs(Path dir) {
+        return Files.isRegularFile(dir.resolve("api.json")) && Files.isRegularFile(dir.resolve("toolbox.json"));
     }
 
     /** Every way the exchange departs from the specs, client headers included; empty when it conforms. */
