@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.docker;
 
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

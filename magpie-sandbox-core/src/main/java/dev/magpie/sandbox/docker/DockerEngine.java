@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ContainerConfig;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

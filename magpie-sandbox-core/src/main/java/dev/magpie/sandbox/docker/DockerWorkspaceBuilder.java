@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.JvmIdentity;
 import dev.magpie.sandbox.internal.PathRules;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

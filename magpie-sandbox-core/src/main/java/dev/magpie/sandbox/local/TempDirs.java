@@ -1,15 +1,14 @@
 package dev.magpie.sandbox.local;
 
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,17 +23,15 @@ final class TempDirs {
 
     private static final System.Logger LOG = System.getLogger(TempDirs.class.getName());
     private static final Pattern NAME = Pattern.compile("magpie-(\\d+)-(\\d+)-.*");
-    /** Start times are derived from clock ticks; allow for rounding between JVM versions. */
-    private static final long START_TOLERANCE_MILLIS = 1000;
 
     private final Path root;
+    private final JvmIdentity self = JvmIdentity.current();
     private final String prefix;
     private final AtomicBoolean swept = new AtomicBoolean();
 
     TempDirs(Path root) {
         this.root = root;
-        ProcessHandle self = ProcessHandle.current();
-        this.prefix = "magpie-" + self.pid() + "-" + startMillis(self).orElse(0L) + "-";
+        this.prefix = "magpie-" + self.pid() + "-" + self.startMillis() + "-";
     }
 
     Path root() {
@@ -64,7 +61,7 @@ final class TempDirs {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, "magpie-*")) {
             for (Path entry : entries) {
                 Matcher name = NAME.matcher(entry.getFileName().toString());
-                if (name.matches() && !ownerAlive(Long.parseLong(name.group(1)), Long.parseLong(name.group(2)))) {
+                if (name.matches() && !owner(name).isAlive()) {
                     try {
                         TreeDeleter.delete(entry);
                         deleted.add(entry);
@@ -80,21 +77,8 @@ final class TempDirs {
         return deleted;
     }
 
-    /** Whether the JVM that named a directory still runs: same pid, same start time (within rounding). */
-    static boolean ownerAlive(long pid, long startMillis) {
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive()) {
-            return false;
-        }
-        if (startMillis == 0) {
-            return true; // the owner could not read its own start time: a live pid must be taken as the owner
-        }
-        // An unknown start time cannot prove the pid was reused: keep the directory.
-        return startMillis(handle.get()).map(start -> Math.abs(start - startMillis) <= START_TOLERANCE_MILLIS)
-                .orElse(true);
-    }
-
-    static Optional<Long> startMillis(ProcessHandle handle) {
-        return handle.info().startInstant().map(Instant::toEpochMilli);
+    /** The JVM that named a directory; the directory lies on this host, as the owner did. */
+    private JvmIdentity owner(Matcher name) {
+        return new JvmIdentity(self.host(), Long.parseLong(name.group(1)), Long.parseLong(name.group(2)));
     }
 }

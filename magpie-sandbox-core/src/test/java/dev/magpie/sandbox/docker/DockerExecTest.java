@@ -9,6 +9,7 @@ import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.OutputListener;
 import dev.magpie.sandbox.PathOutsideWorkspaceException;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;

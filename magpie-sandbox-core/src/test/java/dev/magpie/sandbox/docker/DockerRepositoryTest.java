@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.magpie.sandbox.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,9 +20,9 @@ class TempDirsTest {
         long deadPid = finished.pid();
         Process alive = new ProcessBuilder("sleep", "30").start();
         try {
-            long aliveStart = TempDirs.startMillis(alive.toHandle()).orElseThrow();
+            long aliveStart = JvmIdentity.startMillis(alive.toHandle()).orElseThrow();
             ProcessHandle self = ProcessHandle.current();
-            long selfStart = TempDirs.startMillis(self).orElseThrow();
+            long selfStart = JvmIdentity.startMillis(self).orElseThrow();
             Path dead = dir("magpie-" + deadPid + "-" + (selfStart - 5000) + "-clone-1");
             Path reused = dir("magpie-" + alive.pid() + "-" + (aliveStart - 60_000) + "-clone-2");
             Path live = dir("magpie-" + alive.pid() + "-" + aliveStart + "-clone-3");
@@ -49,7 +50,7 @@ class TempDirsTest {
         assertThat(stale).doesNotExist();
         assertThat(created.getParent()).isEqualTo(root.toRealPath());
         assertThat(created.getFileName().toString()).startsWith("magpie-" + ProcessHandle.current().pid() + "-"
-                + TempDirs.startMillis(ProcessHandle.current()).orElseThrow() + "-temp-");
+                + JvmIdentity.startMillis(ProcessHandle.current()).orElseThrow() + "-temp-");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.magpie.sandbox.docker;
+package dev.magpie.sandbox.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +24,13 @@ class JvmIdentityTest {
 
         assertThat(new JvmIdentity(self.host(), process.pid(), self.startMillis()).isAlive()).isFalse();
         assertThat(new JvmIdentity(self.host(), self.pid(), self.startMillis() - 60_000).isAlive()).isFalse();
+    }
+
+    @Test
+    void aLivePidWhoseOwnerCouldNotReadItsStartTimeCountsAsAlive() {
+        JvmIdentity self = JvmIdentity.current();
+
+        assertThat(new JvmIdentity(self.host(), self.pid(), 0).isAlive()).isTrue();
     }
 
     @Test
