@@ -3,8 +3,7 @@ package dev.magpie.sandbox.docker;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.WorkspaceSpec;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.magpie.sandbox.internal.GithubShorthand;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,11 +30,9 @@ public final class DockerWorkspaces {
     public static final String PROBE_TIMEOUT_KEY = "magpie.docker.probe-timeout";
 
     /** Where {@code org/name} clone sources point; the same setting as for local workspaces. */
-    static final String GITHUB_BASE_KEY = "magpie.local.github-base";
-    private static final String DEFAULT_GITHUB_BASE = "https://github.com";
+    static final String GITHUB_BASE_KEY = GithubShorthand.BASE_KEY;
 
     private static final Pattern MEMORY = Pattern.compile("(\\d+)\\s*([kmg]?)b?");
-    private static final Pattern SHORTHAND = Pattern.compile("[\\w.-]+/[\\w.-]+");
 
     private DockerWorkspaces() {
     }
@@ -62,27 +59,12 @@ public final class DockerWorkspaces {
         return builder.build();
     }
 
-    /**
-     * {@code org/name} names a repository below the GitHub base that local workspaces use: a URL (cloned as
-     * {@code base/org/name.git}) or a directory of repositories ({@code org/name} or {@code org/name.git} in it).
-     */
+    /** {@code org/name} names a repository below the GitHub base that local workspaces use. */
     static String expandShorthand(String source, Settings settings) {
-        if (!SHORTHAND.matcher(source).matches() || source.startsWith(".") || RepositoryLoader.isHostSource(source)) {
+        if (!GithubShorthand.matches(source) || RepositoryLoader.isHostSource(source)) {
             return source;
         }
-        String base = settings.get(GITHUB_BASE_KEY, DEFAULT_GITHUB_BASE).replaceAll("/+$", "");
-        if (base.contains("://") && !base.startsWith("file://")) {
-            return base + "/" + source + ".git";
-        }
-        Path folder = Path.of(base.startsWith("file://") ? base.substring("file://".length()) : base);
-        for (String candidate : new String[] {source, source + ".git"}) {
-            if (Files.isDirectory(folder.resolve(candidate))) {
-                return folder.resolve(candidate).toAbsolutePath().normalize().toString();
-            }
-        }
-        throw new WorkspaceException("Expected a repository for '" + source + "' at " + folder.resolve(source)
-                + " or " + folder.resolve(source + ".git") + " (GitHub base '" + base + "', setting "
-                + GITHUB_BASE_KEY + "), but neither exists.");
+        return GithubShorthand.locate(source, settings.get(GITHUB_BASE_KEY, GithubShorthand.DEFAULT_BASE));
     }
 
     private static long memory(Settings settings) {

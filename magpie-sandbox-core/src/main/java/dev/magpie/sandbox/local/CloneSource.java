@@ -1,6 +1,7 @@
 package dev.magpie.sandbox.local;
 
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.GithubShorthand;
 import dev.magpie.sandbox.internal.Redactor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.util.regex.Pattern;
  */
 record CloneSource(String location, String shorthand, boolean viaGh, String display) {
 
-    private static final Pattern SHORTHAND = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
     private static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:.+");
 
     /**
@@ -29,7 +29,7 @@ record CloneSource(String location, String shorthand, boolean viaGh, String disp
         if (looksLikePath(source)) {
             return local(source);
         }
-        if (SHORTHAND.matcher(source).matches() && !source.startsWith(".")) {
+        if (GithubShorthand.matches(source)) {
             return shorthand(source, githubBase, ghReady);
         }
         throw new WorkspaceException("Expected a clone source of the form org/name, a git URL or a local path, but "
@@ -52,27 +52,12 @@ record CloneSource(String location, String shorthand, boolean viaGh, String disp
     }
 
     private static CloneSource shorthand(String source, String githubBase, BooleanSupplier ghReady) {
-        String base = githubBase.replaceAll("/+$", "");
-        if (base.equals(CloneSpec.DEFAULT_GITHUB_BASE) && ghReady.getAsBoolean()) {
+        if (GithubShorthand.normalizeBase(githubBase).equals(GithubShorthand.DEFAULT_BASE) && ghReady.getAsBoolean()) {
             return new CloneSource(null, source, true, source);
         }
-        boolean isUrl = base.contains("://") && !base.startsWith("file://");
-        if (isUrl) {
-            String url = base + "/" + source + ".git";
-            return new CloneSource(url, source, false, Redactor.redact(url));
-        }
-        // A directory of repositories: org/name or org/name.git below it.
-        Path folder = Path.of(base.startsWith("file://") ? base.substring("file://".length()) : base);
-        for (String candidate : new String[] {source, source + ".git"}) {
-            Path repository = folder.resolve(candidate);
-            if (Files.isDirectory(repository)) {
-                return new CloneSource(repository.toAbsolutePath().normalize().toString(), source, false,
-                        repository.toString());
-            }
-        }
-        throw new WorkspaceException("Expected a repository for '" + source + "' at " + folder.resolve(source)
-                + " or " + folder.resolve(source + ".git") + " (GitHub base '" + base
-                + "', setting magpie.local.github-base), but neither exists.");
+        String location = GithubShorthand.locate(source, githubBase);
+        boolean url = GithubShorthand.isUrl(GithubShorthand.normalizeBase(githubBase));
+        return new CloneSource(location, source, false, url ? Redactor.redact(location) : location);
     }
 
     /** The cache key: where the objects come from. */

@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.local;
 
+import dev.magpie.sandbox.internal.GithubShorthand;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -15,7 +16,7 @@ import java.util.OptionalInt;
 public final class CloneSpec {
 
     /** Where shorthand {@code org/name} points unless configured. */
-    public static final String DEFAULT_GITHUB_BASE = "https://github.com";
+    public static final String DEFAULT_GITHUB_BASE = GithubShorthand.DEFAULT_BASE;
 
     private final String source;
     private final String ref;

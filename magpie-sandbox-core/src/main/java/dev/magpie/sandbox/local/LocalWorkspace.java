@@ -5,6 +5,7 @@ import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.BaseWorkspace;
+import dev.magpie.sandbox.internal.GithubShorthand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LocalWorkspace extends BaseWorkspace {
 
     /** Where GitHub shorthand {@code org/name} clones from: a URL, or a directory of repositories. */
-    public static final String GITHUB_BASE_KEY = "magpie.local.github-base";
+    public static final String GITHUB_BASE_KEY = GithubShorthand.BASE_KEY;
     /** Whether clones of one source share a fetched mirror within the JVM ({@code true} by default). */
     public static final String CLONE_CACHE_KEY = "magpie.local.clone-cache";
     /** How long one git command of a clone may take (default {@code 10m}). */
