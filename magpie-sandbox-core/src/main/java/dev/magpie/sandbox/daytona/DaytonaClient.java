@@ -66,7 +66,7 @@ public final class DaytonaClient {
             config().target().ifPresent(labelled::target);
         }
         DaytonaCreateRequest sent = labelled.build();
-        Request post = new Request.Builder().url(url("sandbox")).post(Http.json(sent.toJson())).build();
+        Request post = Http.post(url("sandbox"), Http.json(sent.toJson()));
         try {
             return DaytonaSandbox.fromJson(http.send(post, false).json());
         } catch (Http.LostReply | DaytonaServerException e) {
@@ -82,7 +82,7 @@ public final class DaytonaClient {
     /** The sandbox, or empty when Daytona does not know it (404). */
     public Optional<DaytonaSandbox> find(String idOrName) {
         try {
-            return Optional.of(DaytonaSandbox.fromJson(http.send(get(url("sandbox", idOrName)), true).json()));
+            return Optional.of(DaytonaSandbox.fromJson(http.send(Http.get(url("sandbox", idOrName)), true).json()));
         } catch (DaytonaApiException e) {
             if (e.status() == 404) {
                 return Optional.empty();
@@ -103,7 +103,7 @@ public final class DaytonaClient {
             if (cursor != null) {
                 u.addQueryParameter("cursor", cursor);
             }
-            JsonNode page = http.send(get(u.build()), true).json();
+            JsonNode page = http.send(Http.get(u.build()), true).json();
             JsonNode items = page.isArray() ? page : page.path("items");
             items.forEach(item -> out.add(DaytonaSandbox.fromJson(item)));
             JsonNode next = page.path("nextCursor");
@@ -118,7 +118,7 @@ public final class DaytonaClient {
      * sandbox that no longer exists does nothing.
      */
     public void delete(String idOrName) {
-        Request delete = new Request.Builder().url(url("sandbox", idOrName)).delete().build();
+        Request delete = Http.delete(url("sandbox", idOrName));
         for (int attempt = 0; ; attempt++) {
             try {
                 http.send(delete, true);
@@ -191,7 +191,7 @@ public final class DaytonaClient {
     public DaytonaToolbox toolbox(DaytonaSandbox sandbox) {
         String proxy = sandbox.toolboxProxyUrl();
         if (proxy == null || proxy.isBlank()) {
-            proxy = http.send(get(url("sandbox", sandbox.id(), "toolbox-proxy-url")), true).json()
+            proxy = http.send(Http.get(url("sandbox", sandbox.id(), "toolbox-proxy-url")), true).json()
                     .path("url").asText();
         }
         HttpUrl proxyUrl = HttpUrl.parse(proxy);
@@ -245,15 +245,7 @@ public final class DaytonaClient {
     }
 
     private HttpUrl url(String... segments) {
-        HttpUrl.Builder b = base.newBuilder();
-        for (String s : segments) {
-            b.addPathSegment(s);
-        }
-        return b.build();
-    }
-
-    private static Request get(HttpUrl url) {
-        return new Request.Builder().url(url).get().build();
+        return Http.url(base, segments);
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.Optional;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.MultipartBody;
-import okhttp3.Request;
 import okhttp3.RequestBody;
 
 /**
@@ -59,7 +58,7 @@ public final class DaytonaToolbox {
 
     /** The sandbox's working directory as its daemon reports it. */
     public String workDir() {
-        return http.send(get(url("work-dir")), true).json().path("dir").asText();
+        return http.send(Http.get(url("work-dir")), true).json().path("dir").asText();
     }
 
     /**
@@ -78,14 +77,14 @@ public final class DaytonaToolbox {
         if (timeout != null && !timeout.isZero()) {
             body.put("timeout", Math.max(1, (timeout.toMillis() + 999) / 1000));
         }
-        JsonNode reply = http.send(post(url("process", "execute"), Http.json(body)), false).json();
+        JsonNode reply = http.send(Http.post(url("process", "execute"), Http.json(body)), false).json();
         // old daemons send "code" instead of "exitCode"
         int exit = reply.has("exitCode") ? reply.get("exitCode").asInt() : reply.path("code").asInt(-1);
         return new ExecuteResult(exit, reply.path("result").asText(""));
     }
 
     public void createSession(String sessionId) {
-        http.send(post(url("process", "session"), Http.json(Map.of("sessionId", sessionId))), false);
+        http.send(Http.post(url("process", "session"), Http.json(Map.of("sessionId", sessionId))), false);
     }
 
     /** Starts a command in a session without waiting; returns its id. */
@@ -93,19 +92,21 @@ public final class DaytonaToolbox {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("command", command);
         body.put("runAsync", true);
-        return http.send(post(url("process", "session", sessionId, "exec"), Http.json(body)), false).json()
+        return http.send(Http.post(url("process", "session", sessionId, "exec"), Http.json(body)), false).json()
                 .path("cmdId").asText();
     }
 
     public CommandStatus command(String sessionId, String commandId) {
-        JsonNode reply = http.send(get(url("process", "session", sessionId, "command", commandId)), true).json();
+        HttpUrl command = url("process", "session", sessionId, "command", commandId);
+        JsonNode reply = http.send(Http.get(command), true).json();
         JsonNode exit = reply.get("exitCode");
         return new CommandStatus(commandId, exit == null || exit.isNull() ? Optional.empty() : Optional.of(exit.asInt()));
     }
 
     /** The command's output so far; understands the JSON shape and the older marked text shape. */
     public Logs logs(String sessionId, String commandId) {
-        Http.Reply reply = http.send(get(url("process", "session", sessionId, "command", commandId, "logs")), true);
+        HttpUrl logs = url("process", "session", sessionId, "command", commandId, "logs");
+        Http.Reply reply = http.send(Http.get(logs), true);
         String type = reply.headers().get("Content-Type");
         if (type != null && type.contains("json")) {
             JsonNode node = reply.json();
@@ -118,7 +119,7 @@ public final class DaytonaToolbox {
     /** Deletes a session, killing what still runs in it; a missing session is not an error. */
     public void deleteSession(String sessionId) {
         try {
-            http.send(new Request.Builder().url(url("process", "session", sessionId)).delete().build(), true);
+            http.send(Http.delete(url("process", "session", sessionId)), true);
         } catch (DaytonaApiException e) {
             if (e.status() != 404) {
                 throw e;
@@ -130,7 +131,7 @@ public final class DaytonaToolbox {
     public Optional<byte[]> download(String path) {
         HttpUrl u = url("files", "download").newBuilder().addQueryParameter("path", path).build();
         try {
-            return Optional.of(http.send(get(u), true).body());
+            return Optional.of(http.send(Http.get(u), true).body());
         } catch (DaytonaApiException e) {
             if (e.status() == 404) {
                 return Optional.empty();
@@ -145,14 +146,14 @@ public final class DaytonaToolbox {
                 .addFormDataPart("files[0].path", path)
                 .addFormDataPart("files[0].file", fileName(path), RequestBody.create(content, OCTETS))
                 .build();
-        http.send(post(url("files", "bulk-upload"), body), true);
+        http.send(Http.post(url("files", "bulk-upload"), body), true);
     }
 
     /** Whether anything exists at the path. */
     public boolean exists(String path) {
         HttpUrl u = url("files", "info").newBuilder().addQueryParameter("path", path).build();
         try {
-            http.send(get(u), true);
+            http.send(Http.get(u), true);
             return true;
         } catch (DaytonaApiException e) {
             if (e.status() == 404) {
@@ -167,7 +168,7 @@ public final class DaytonaToolbox {
         HttpUrl u = url("files").newBuilder().addQueryParameter("path", directory).build();
         try {
             List<FileEntry> out = new ArrayList<>();
-            for (JsonNode entry : http.send(get(u), true).json()) {
+            for (JsonNode entry : http.send(Http.get(u), true).json()) {
                 out.add(new FileEntry(entry.path("name").asText(), entry.path("isDir").asBoolean(),
                         entry.path("size").asLong()));
             }
@@ -185,7 +186,7 @@ public final class DaytonaToolbox {
         HttpUrl u = url("files").newBuilder().addQueryParameter("path", path)
                 .addQueryParameter("recursive", "true").build();
         try {
-            http.send(new Request.Builder().url(u).delete().build(), true);
+            http.send(Http.delete(u), true);
             return true;
         } catch (DaytonaApiException e) {
             if (e.status() == 404) {
@@ -201,19 +202,7 @@ public final class DaytonaToolbox {
     }
 
     private HttpUrl url(String... segments) {
-        HttpUrl.Builder b = base.newBuilder();
-        for (String s : segments) {
-            b.addPathSegment(s);
-        }
-        return b.build();
-    }
-
-    private static Request get(HttpUrl url) {
-        return new Request.Builder().url(url).get().build();
-    }
-
-    private static Request post(HttpUrl url, RequestBody body) {
-        return new Request.Builder().url(url).post(body).build();
+        return Http.url(base, segments);
     }
 
     @Override

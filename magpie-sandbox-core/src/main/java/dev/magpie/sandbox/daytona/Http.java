@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -63,6 +64,27 @@ final class Http {
 
     DaytonaConfig config() {
         return config;
+    }
+
+    /** {@code base} with path segments appended, each encoded. */
+    static HttpUrl url(HttpUrl base, String... segments) {
+        HttpUrl.Builder b = base.newBuilder();
+        for (String s : segments) {
+            b.addPathSegment(s);
+        }
+        return b.build();
+    }
+
+    static Request get(HttpUrl url) {
+        return new Request.Builder().url(url).get().build();
+    }
+
+    static Request post(HttpUrl url, RequestBody body) {
+        return new Request.Builder().url(url).post(body).build();
+    }
+
+    static Request delete(HttpUrl url) {
+        return new Request.Builder().url(url).delete().build();
     }
 
     static RequestBody json(Object value) {
