@@ -73,10 +73,6 @@ final class Call {
         dropReply = true;
     }
 
-    boolean dropped() {
-        return dropReply;
-    }
-
     void json(int code, Object value) throws IOException {
         send(code, "application/json", JSON.writeValueAsBytes(value));
     }

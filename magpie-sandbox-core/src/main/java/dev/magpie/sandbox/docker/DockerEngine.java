@@ -39,13 +39,12 @@ public final class DockerEngine {
     private final DockerClient client;
     private final URI endpoint;
     private final JvmIdentity owner;
-    private final List<String> sweptAtStart;
 
     private DockerEngine(DockerClient client, URI endpoint, JvmIdentity owner) {
         this.client = client;
         this.endpoint = endpoint;
         this.owner = owner;
-        this.sweptAtStart = new StaleContainerSweeper(client, owner).sweep();
+        new StaleContainerSweeper(client, owner).sweep(); // the containers of dead JVMs, removed once per JVM
     }
 
     /**
@@ -120,11 +119,6 @@ public final class DockerEngine {
         } catch (NotFoundException e) {
             return Optional.empty();
         }
-    }
-
-    /** The ids of the containers of dead JVMs removed when this JVM connected. */
-    public List<String> removedAtStart() {
-        return sweptAtStart;
     }
 
     DockerClient client() {
