@@ -139,8 +139,7 @@ class LocalExecTest {
                 "while true; do sleep 1001 & sh -c 'sleep 1001 & sleep 1001' & sleep 0.01; done")
                 .timeout(Duration.ofMillis(500)).build());
         assertThat(result.timedOut()).isTrue();
-        Thread.sleep(100);
-        assertThat(Processes.countRunning("sleep", "1001")).isZero();
+        assertThat(Processes.noneRunning(Duration.ofSeconds(2), "sleep", "1001")).as("every sleep 1001 dead").isTrue();
     }
 
     @Test

@@ -35,6 +35,18 @@ final class Processes {
         return pids.stream().noneMatch(Processes::running);
     }
 
+    /** Waits briefly for every process with exactly this command line to die; true when none runs. */
+    static boolean noneRunning(Duration within, String... commandLine) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (countRunning(commandLine) > 0) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
     /** How many running processes have exactly this command line. */
     static long countRunning(String... commandLine) throws IOException {
         byte[] wanted = (String.join("\0", commandLine) + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
