@@ -39,7 +39,12 @@ public final class DaytonaSweep {
     }
 
     public static DaytonaSweep of(DaytonaClient client) {
-        return new DaytonaSweep(Objects.requireNonNull(client, "client"), Clock.systemUTC());
+        return of(client, Clock.systemUTC());
+    }
+
+    /** A sweep that judges ages by {@code clock}. */
+    static DaytonaSweep of(DaytonaClient client, Clock clock) {
+        return new DaytonaSweep(Objects.requireNonNull(client, "client"), clock);
     }
 
     /**

@@ -10,7 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,10 +31,14 @@ class DaytonaSweepTest {
         String old = mine.create(DaytonaCreateRequest.builder().build()).id();
         String other = theirs.create(DaytonaCreateRequest.builder().build()).id();
         String unmanaged = createWithoutTheLibrary();
-        Thread.sleep(1_100);
-        String fresh = mine.create(DaytonaCreateRequest.builder().build()).id();
+        Thread.sleep(20);
+        DaytonaSandbox created = mine.create(DaytonaCreateRequest.builder().build());
+        String fresh = created.id();
+        // One hour after the fresh sandbox was made, less a millisecond: the cutoff falls between the two.
+        Instant now = created.createdAt().orElseThrow().plus(Duration.ofHours(1)).minusMillis(1);
 
-        DaytonaSweep.Result result = DaytonaSweep.of(mine).run(LocalDaytona.OWNER, Duration.ofSeconds(1), false);
+        DaytonaSweep.Result result = DaytonaSweep.of(mine, Clock.fixed(now, ZoneOffset.UTC))
+                .run(LocalDaytona.OWNER, Duration.ofHours(1), false);
 
         assertThat(result.deleted()).containsExactly(old);
         assertThat(result.kept()).containsExactly(fresh);
