@@ -1,7 +1,6 @@
 package dev.magpie.sandbox;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,8 +121,11 @@ public final class ExecRequest {
             }
         }
 
+        /** Appends arguments to the command. */
         public Builder arg(String... more) {
-            command.addAll(Arrays.asList(more));
+            for (String arg : more) {
+                command.add(Objects.requireNonNull(arg, "argument"));
+            }
             return this;
         }
 

@@ -1,0 +1,47 @@
+package dev.magpie.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Requests are immutable: builders copy on build, and bad values are refused where they are given. */
+class ExecRequestTest {
+
+    @Test
+    void builderCopiesOnBuildAndNewBuilderStartsFromTheRequest() {
+        byte[] input = "in".getBytes(StandardCharsets.UTF_8);
+        ExecRequest.Builder builder = ExecRequest.builder("git", "status").arg("--short").env("A", "1")
+                .subdirectory("sub").stdin(input).timeout(Duration.ofSeconds(5)).outputLimit(64);
+        ExecRequest first = builder.build();
+        input[0] = 'X';
+        builder.arg("--branch").env("B", "2");
+        ExecRequest second = builder.build();
+
+        assertThat(first.command()).containsExactly("git", "status", "--short");
+        assertThat(first.env()).containsOnlyKeys("A");
+        assertThat(first.stdin().orElseThrow()).asString(StandardCharsets.UTF_8).isEqualTo("in");
+        assertThat(second.command()).containsExactly("git", "status", "--short", "--branch");
+        ExecRequest copy = second.newBuilder().build();
+        assertThat(copy.command()).isEqualTo(second.command());
+        assertThat(copy.env()).isEqualTo(second.env());
+        assertThat(copy.subdirectory()).contains("sub");
+        assertThat(copy.timeout()).contains(Duration.ofSeconds(5));
+        assertThat(copy.outputLimit()).isEqualTo(64);
+        assertThat(ExecRequest.shell("echo hi").command()).containsExactly("sh", "-c", "echo hi");
+    }
+
+    @Test
+    void badValuesAreRefusedWithTheValue() {
+        assertThatThrownBy(() -> ExecRequest.builder(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ExecRequest.builder("ls", (String) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ExecRequest.builder("ls").arg("-l", null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("argument");
+        assertThatThrownBy(() -> ExecRequest.builder("ls").timeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> ExecRequest.builder("ls").outputLimit(1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 1");
+    }
+}
