@@ -17,18 +17,12 @@ public final class Workspaces {
 
     /** Creates the workspace the spec describes. */
     public static Workspace create(WorkspaceSpec spec, Settings settings) {
-        Provider provider = resolve(spec, settings);
-        switch (provider) {
-            case LOCAL:
-                return createLocal(spec, settings);
-            case DOCKER:
-                return DockerWorkspaces.create(spec, settings);
-            case DAYTONA:
-                return DaytonaWorkspace.fromSpec(spec, settings);
-            default:
-                throw new ProviderUnavailableException(provider.name().toLowerCase(java.util.Locale.ROOT),
-                        "this provider is not part of this build yet");
-        }
+        return switch (resolve(spec, settings)) {
+            case LOCAL -> createLocal(spec, settings);
+            case DOCKER -> DockerWorkspaces.create(spec, settings);
+            case DAYTONA -> DaytonaWorkspace.fromSpec(spec, settings);
+            case AUTO -> throw new IllegalStateException("resolve never answers AUTO");
+        };
     }
 
     /** The provider a spec goes to: its own, or for {@link Provider#AUTO} the one the spec and settings imply. */
