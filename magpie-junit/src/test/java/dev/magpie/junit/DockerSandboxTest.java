@@ -60,6 +60,32 @@ class DockerSandboxTest {
         assertThat(run.reported(ID)).singleElement().satisfies(id -> assertThat(containerExists(id)).isFalse());
     }
 
+    static class Kept {
+        @Test
+        void runs(@Sandbox(provider = Provider.DOCKER, snapshot = "${" + IMAGE_KEY + "}", cleanup = CleanupMode.NEVER)
+                Workspace sandbox, TestReporter reporter) {
+            reporter.publishEntry(ID, sandbox.id());
+        }
+    }
+
+    @Test
+    void aKeptContainerIsReportedWithHowToReachAndRemoveIt() throws Exception {
+        EngineRun run = EngineRun.run(Kept.class, IMAGE_KEY, IMAGE);
+
+        String id = run.reported(ID).get(0);
+        try {
+            run.results().testEvents().assertStatistics(stats -> stats.succeeded(1));
+            assertThat(containerExists(id)).isTrue();
+            assertThat(run.reported(Sandbox.KEPT_REPORT_KEY)).singleElement().asString()
+                    .contains("Docker container " + id).contains("docker exec -it").contains("docker rm -f " + id);
+        } finally {
+            Process remove = new ProcessBuilder("docker", "rm", "-f", id).redirectErrorStream(true).start();
+            remove.getInputStream().readAllBytes();
+            assertThat(remove.waitFor()).isZero();
+        }
+        assertThat(containerExists(id)).isFalse();
+    }
+
     static class Routed {
         @Test
         void runs(@Sandbox(snapshot = "${" + IMAGE_KEY + "}") Workspace sandbox) {
