@@ -1,9 +1,9 @@
 package dev.magpie.sandbox;
 
+import dev.magpie.sandbox.internal.ShellWords;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * The outcome of a command. A non-zero exit is data, not an error; a process killed by a signal (and a timed-out
@@ -41,7 +41,7 @@ public record ExecResult(
 
     /** The command as a shell would show it, for messages. */
     public String commandLine() {
-        return command.stream().map(ExecResult::quote).collect(Collectors.joining(" "));
+        return ShellWords.join(command);
     }
 
     /** The last {@code lines} lines of stderr. */
@@ -64,12 +64,5 @@ public record ExecResult(
             }
         }
         return at <= 0 ? trimmed : trimmed.substring(at + 1);
-    }
-
-    private static String quote(String word) {
-        if (!word.isEmpty() && word.chars().allMatch(c -> Character.isLetterOrDigit(c) || "-_./=:,@%+".indexOf(c) >= 0)) {
-            return word;
-        }
-        return "'" + word.replace("'", "'\\''") + "'";
     }
 }

@@ -4,10 +4,11 @@ import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.Settings;
-import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.internal.BaseWorkspace;
 import dev.magpie.sandbox.internal.PathRules;
+import dev.magpie.sandbox.internal.ShellWords;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,11 +192,11 @@ public final class DaytonaWorkspace extends BaseWorkspace {
     private void setup() {
         String script = String.join("\n",
                 "rc=0",
-                "git config --global --add safe.directory " + ShellCommand.quote(workingDir) + " || rc=1",
+                "git config --global --add safe.directory " + ShellWords.quote(workingDir) + " || rc=1",
                 "git config --global user.name Magpie || rc=1",
                 "git config --global user.email magpie@bot || rc=1",
-                "chmod -R 777 " + ShellCommand.quote(workingDir) + " || rc=1",
-                "cd " + ShellCommand.quote(workingDir) + " && git checkout -- . || rc=1",
+                "chmod -R 777 " + ShellWords.quote(workingDir) + " || rc=1",
+                "cd " + ShellWords.quote(workingDir) + " && git checkout -- . || rc=1",
                 "gh auth setup-git || rc=1",
                 "exit $rc");
         try {

@@ -6,6 +6,7 @@ import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.OutputListener;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.OutputCollector;
+import dev.magpie.sandbox.internal.ShellWords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -63,7 +64,7 @@ final class SessionExec {
                     feed.stdout.truncated() || feed.stderr.truncated());
         } catch (Http.LostReply e) {
             failure = new WorkspaceException("Lost the connection to the toolbox of sandbox " + toolbox.sandboxId()
-                    + " while running " + ShellCommand.words(request.command()) + ": " + e.getMessage(), e);
+                    + " while running " + ShellWords.join(request.command()) + ": " + e.getMessage(), e);
             throw failure;
         } catch (RuntimeException e) {
             failure = e;

@@ -1,11 +1,10 @@
 package dev.magpie.sandbox.daytona;
 
 import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.internal.ShellWords;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Turns an {@link ExecRequest} into the one shell line the toolbox runs: change to the directory, export the
@@ -19,32 +18,21 @@ final class ShellCommand {
     }
 
     static String build(ExecRequest request, String directory, Map<String, String> env) {
-        StringBuilder line = new StringBuilder("cd ").append(quote(directory)).append(" && ");
+        StringBuilder line = new StringBuilder("cd ").append(ShellWords.quote(directory)).append(" && ");
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (!NAME.matcher(e.getKey()).matches()) {
                 throw new IllegalArgumentException("Environment variable name '" + e.getKey()
                         + "' is not valid in a shell; use letters, digits and underscores, not starting with a digit.");
             }
-            line.append("export ").append(e.getKey()).append('=').append(quote(e.getValue())).append(" && ");
+            line.append("export ").append(e.getKey()).append('=').append(ShellWords.quote(e.getValue())).append(" && ");
         }
-        String words = words(request.command());
+        String words = ShellWords.join(request.command());
         if (request.stdin().isPresent()) {
             String payload = Base64.getEncoder().encodeToString(request.stdin().get());
-            line.append("printf '%s' ").append(quote(payload)).append(" | base64 -d | ").append(words);
+            line.append("printf '%s' ").append(ShellWords.quote(payload)).append(" | base64 -d | ").append(words);
         } else {
             line.append(words).append(" < /dev/null");
         }
         return line.toString();
-    }
-
-    static String words(List<String> command) {
-        return command.stream().map(ShellCommand::quote).collect(Collectors.joining(" "));
-    }
-
-    static String quote(String word) {
-        if (!word.isEmpty() && word.chars().allMatch(c -> Character.isLetterOrDigit(c) || "-_./=:,@%+".indexOf(c) >= 0)) {
-            return word;
-        }
-        return "'" + word.replace("'", "'\\''") + "'";
     }
 }
