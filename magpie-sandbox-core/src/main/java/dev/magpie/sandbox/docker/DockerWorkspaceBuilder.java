@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.GitRefs;
 import dev.magpie.sandbox.internal.JvmIdentity;
 import dev.magpie.sandbox.internal.PathRules;
 import java.nio.file.Files;
@@ -92,9 +93,9 @@ public final class DockerWorkspaceBuilder {
         return this;
     }
 
-    /** A branch, tag or commit of the repository to check out. */
+    /** A branch, tag or commit of the repository to check out; one starting with {@code -} is refused. */
     public DockerWorkspaceBuilder ref(String branchTagOrCommit) {
-        this.ref = branchTagOrCommit;
+        this.ref = GitRefs.checked(branchTagOrCommit);
         return this;
     }
 

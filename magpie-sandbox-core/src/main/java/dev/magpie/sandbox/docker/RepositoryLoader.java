@@ -54,9 +54,9 @@ final class RepositoryLoader {
 
     /** Clones with the container's git; as root when the image's user cannot write the fresh working directory yet. */
     void cloneInContainer(String source, String ref, boolean asRoot) {
-        git(source, asRoot, "clone", "--quiet", source, ".");
+        git(source, asRoot, "clone", "--quiet", "--", source, ".");
         if (ref != null) {
-            git(source, asRoot, "checkout", "--quiet", ref);
+            git(source, asRoot, "checkout", "--quiet", ref, "--");
         }
     }
 
@@ -75,9 +75,9 @@ final class RepositoryLoader {
         }
         try {
             Path checkout = temp.resolve("repo");
-            git(source, temp, "clone", "--quiet", source, checkout.toString());
+            git(source, temp, "clone", "--quiet", "--", source, checkout.toString());
             if (ref != null) {
-                git(source, checkout, "checkout", "--quiet", ref);
+                git(source, checkout, "checkout", "--quiet", ref, "--");
             }
             copyDirectory(checkout);
         } finally {

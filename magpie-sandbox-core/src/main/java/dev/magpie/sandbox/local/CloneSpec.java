@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.local;
 
+import dev.magpie.sandbox.internal.GitRefs;
 import dev.magpie.sandbox.internal.GithubShorthand;
 import java.util.Objects;
 import java.util.Optional;
@@ -98,10 +99,7 @@ public final class CloneSpec {
         }
 
         public Builder ref(String value) {
-            this.ref = value == null || value.isBlank() ? null : value.trim();
-            if (ref != null && (ref.startsWith("-") || ref.contains("\0"))) {
-                throw new IllegalArgumentException("ref must be a branch, tag or commit, but was '" + value + "'.");
-            }
+            this.ref = GitRefs.checked(value);
             return this;
         }
 

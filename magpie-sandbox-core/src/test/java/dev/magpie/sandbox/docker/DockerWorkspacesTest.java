@@ -65,6 +65,8 @@ class DockerWorkspacesTest {
         assertThatThrownBy(() -> DockerWorkspace.builder(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DockerWorkspace.builder("any:image").workingDir("relative"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute");
+        assertThatThrownBy(() -> DockerWorkspace.builder("any:image").ref("--orphan=x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'--orphan=x'");
     }
 
     private static Settings settings(String key, String value) {

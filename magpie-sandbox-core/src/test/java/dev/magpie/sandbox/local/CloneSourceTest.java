@@ -49,4 +49,11 @@ class CloneSourceTest {
         CloneSource otherBase = CloneSource.resolve("acme/widgets", "https://git.example.com/mirrors", NEVER_ASKED);
         assertThat(otherBase.location()).isEqualTo("https://git.example.com/mirrors/acme/widgets.git");
     }
+
+    @Test
+    void aRefThatGitWouldReadAsAnOptionIsRefused() {
+        assertThat(CloneSpec.builder("acme/widgets").ref(" main ").build().ref()).contains("main");
+        assertThatThrownBy(() -> CloneSpec.builder("acme/widgets").ref("--upload-pack=touch x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'--upload-pack=touch x'");
+    }
 }
