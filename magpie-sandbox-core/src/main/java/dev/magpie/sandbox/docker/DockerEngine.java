@@ -9,7 +9,6 @@ import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.JvmIdentity;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
@@ -127,10 +126,5 @@ public final class DockerEngine {
 
     JvmIdentity owner() {
         return owner;
-    }
-
-    /** Removes the containers of dead JVMs of this host now; returns their ids. */
-    List<String> removeStaleContainers() {
-        return new StaleContainerSweeper(client, owner).sweep();
     }
 }

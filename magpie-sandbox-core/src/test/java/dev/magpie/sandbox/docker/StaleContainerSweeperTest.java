@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,9 +17,13 @@ import org.junit.jupiter.api.Test;
 @EnabledWithDockerEngine
 class StaleContainerSweeperTest {
 
-    private final DockerEngine engine = DockerEngine.connect(DockerEngine.DEFAULT_PROBE_TIMEOUT);
-    private final DockerClient client = engine.client();
-    private final JvmIdentity self = JvmIdentity.current();
+    private final DockerClient client = DockerEngine.connect(DockerEngine.DEFAULT_PROBE_TIMEOUT).client();
+    /**
+     * This JVM under a host name of its own: the containers below name it, so that the sweep of any other run on
+     * this machine (which judges only its own host's containers) leaves them to this test.
+     */
+    private final JvmIdentity self = new JvmIdentity("sweeper-test-" + UUID.randomUUID(), JvmIdentity.current().pid(),
+            JvmIdentity.current().startMillis());
     private final List<String> created = new ArrayList<>();
 
     @AfterEach
@@ -39,7 +44,7 @@ class StaleContainerSweeperTest {
         foreign.remove(ContainerLabels.OWNER);
         String notOurs = container(foreign);
 
-        List<String> removed = engine.removeStaleContainers();
+        List<String> removed = new StaleContainerSweeper(client, self).sweep();
 
         assertThat(removed).contains(dead, pidReused).doesNotContain(live, otherHost, notOurs);
         assertThat(exists(dead)).isFalse();
