@@ -27,6 +27,10 @@ import java.util.Optional;
  * the sandbox exists deletes it before the exception is thrown. Sandboxes get auto-stop (30 min) and auto-delete
  * (right after stopping) intervals unless the request sets its own, so a crashed test run does not leave them
  * running.
+ *
+ * <p>Paths are refused outside the working directory lexically, then through symlinks: before each file operation
+ * (and an exec in a subdirectory) one toolbox call resolves the path with {@code realpath -m} in the sandbox,
+ * which therefore needs GNU coreutils. Deleting a symlink deletes the link, never its target.
  */
 public final class DaytonaWorkspace extends BaseWorkspace {
 
@@ -38,6 +42,7 @@ public final class DaytonaWorkspace extends BaseWorkspace {
     private final DaytonaToolbox toolbox;
     private final DaytonaSandbox sandbox;
     private final String workingDir;
+    private final RealPathCheck realPaths;
 
     private DaytonaWorkspace(DaytonaClient client, DaytonaToolbox toolbox, DaytonaSandbox sandbox, String workingDir) {
         super("daytona");
@@ -45,6 +50,7 @@ public final class DaytonaWorkspace extends BaseWorkspace {
         this.toolbox = toolbox;
         this.sandbox = sandbox;
         this.workingDir = workingDir;
+        this.realPaths = new RealPathCheck(toolbox, workingDir);
         transcript().addSecret(client.config().apiKey());
     }
 
@@ -153,27 +159,34 @@ public final class DaytonaWorkspace extends BaseWorkspace {
     @Override
     protected ExecResult doExec(ExecRequest request) {
         String dir = request.subdirectory().map(this::resolve).orElse(workingDir);
+        if (request.subdirectory().isPresent()) {
+            realPaths.check(dir, relative(dir));
+        }
         return SessionExec.run(toolbox, request, dir, request.env());
     }
 
     @Override
     protected byte[] doReadFile(String absolutePath) {
+        realPaths.check(absolutePath, relative(absolutePath));
         return toolbox.download(absolutePath).orElseThrow(() -> new WorkspaceException("No file at '"
                 + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir + ")."));
     }
 
     @Override
     protected void doWriteFile(String absolutePath, byte[] content) {
+        realPaths.check(absolutePath, relative(absolutePath));
         toolbox.upload(absolutePath, content);
     }
 
     @Override
     protected boolean doExists(String absolutePath) {
+        realPaths.check(absolutePath, relative(absolutePath));
         return toolbox.exists(absolutePath);
     }
 
     @Override
     protected List<String> doList(String absolutePath) {
+        realPaths.check(absolutePath, relative(absolutePath));
         return toolbox.list(absolutePath).orElseThrow(() -> new WorkspaceException("No directory at '"
                 + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir + ")."))
                 .stream().map(DaytonaToolbox.FileEntry::name).sorted().toList();
@@ -181,6 +194,7 @@ public final class DaytonaWorkspace extends BaseWorkspace {
 
     @Override
     protected void doDelete(String absolutePath) {
+        realPaths.checkEntry(absolutePath, relative(absolutePath));
         toolbox.delete(absolutePath);
     }
 

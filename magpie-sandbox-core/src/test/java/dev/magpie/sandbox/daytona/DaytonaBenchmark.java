@@ -23,7 +23,8 @@ import okhttp3.Response;
  *   <li>from the instant the server turns a sandbox {@code started} to the return of the create call (target:
  *       median at most 150 ms, with a fixed start delay of 1050 ms, half a poll interval off the 100 ms schedule);</li>
  *   <li>exec round trips of the client beside a bare OkHttp call sequence of the same endpoints (target: at most
- *       1.2x).</li>
+ *       1.2x);</li>
+ *   <li>what the symlink check adds to a file operation: one {@code process/execute} round trip.</li>
  * </ul>
  * {@code mvn -q -pl magpie-sandbox-core -am -P daytona-benchmark verify -Dmagpie.library.skipTests=true}
  */
@@ -50,6 +51,11 @@ public final class DaytonaBenchmark {
                 compare("process/execute (toolbox.execute vs bare OkHttp POST)", 30, 200,
                         () -> time(() -> ws.toolbox().execute("true", null, Map.of(), null)),
                         () -> time(() -> b.execute("true")));
+                ws.writeString("probe.txt", "x");
+                String probe = ws.workingDir() + "/probe.txt";
+                added("file operations (workspace, with the symlink check, vs the bare toolbox call)", 30, 200,
+                        () -> time(() -> ws.exists("probe.txt")), () -> time(() -> ws.toolbox().exists(probe)),
+                        () -> time(() -> ws.readFile("probe.txt")), () -> time(() -> ws.toolbox().download(probe)));
                 bare.dispatcher().executorService().shutdown();
                 bare.connectionPool().evictAll();
             }
@@ -92,6 +98,29 @@ public final class DaytonaBenchmark {
         double ratio = (double) median(c) / median(b);
         System.out.printf("%s, %d rounds%n  client median %6.2f ms  bare median %6.2f ms  ratio %.2fx (target <= 1.2x: %s)%n",
                 what, rounds, ms(median(c)), ms(median(b)), ratio, ratio <= 1.2 ? "met" : "MISSED");
+    }
+
+    /** What the symlink check ({@code realpath} through {@code process/execute}) adds to exists and to a read. */
+    private static void added(String what, int warmup, int rounds, LongSupplier exists, LongSupplier bareExists,
+                              LongSupplier read, LongSupplier bareRead) {
+        List<List<Long>> samples = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<LongSupplier> runs = List.of(exists, bareExists, read, bareRead);
+        for (int i = 0; i < warmup + rounds; i++) {
+            for (int k = 0; k < runs.size(); k++) {
+                long t = runs.get(k).getAsLong();
+                if (i >= warmup) {
+                    samples.get(k).add(t);
+                }
+            }
+        }
+        System.out.printf("%s, %d rounds%n", what, rounds);
+        String[] names = {"exists", "readFile"};
+        for (int k = 0; k < 2; k++) {
+            long checked = median(samples.get(2 * k));
+            long bare = median(samples.get(2 * k + 1));
+            System.out.printf("  %-8s median %6.2f ms  bare median %6.2f ms  added %6.2f ms%n", names[k], ms(checked),
+                    ms(bare), ms(checked - bare));
+        }
     }
 
     private static long time(Runnable action) {

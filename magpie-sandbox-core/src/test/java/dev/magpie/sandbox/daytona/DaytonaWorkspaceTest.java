@@ -144,6 +144,43 @@ class DaytonaWorkspaceTest {
     }
 
     @Test
+    void refusesSymlinksLeadingOutOfTheWorkingDirectoryWithoutTouchingTheirTargets() throws Exception {
+        try (DaytonaWorkspace ws = DAYTONA.gitWorkspace()) {
+            // The sandbox's home holds the working directory 'widgets'; its sibling 'secret' is outside it.
+            Path secret = Files.createDirectories(DAYTONA.server().directory(ws.id()).orElseThrow().resolve("secret"));
+            Files.writeString(secret.resolve("key.txt"), "do not touch");
+            assertThat(ws.shell("ln -s ../secret escape && ln -s ../secret/key.txt key-link && ln -s .. up"
+                    + " && mkdir -p real && echo inside > real/f.txt && ln -s real inner").exitCode()).isZero();
+
+            assertThatThrownBy(() -> ws.readString("escape/key.txt")).isInstanceOf(PathOutsideWorkspaceException.class)
+                    .hasMessageContaining("escape/key.txt").hasMessageContaining("symlink");
+            assertThatThrownBy(() -> ws.readString("key-link")).isInstanceOf(PathOutsideWorkspaceException.class);
+            assertThatThrownBy(() -> ws.writeString("key-link", "changed"))
+                    .isInstanceOf(PathOutsideWorkspaceException.class);
+            assertThatThrownBy(() -> ws.writeString("escape/new.txt", "x"))
+                    .isInstanceOf(PathOutsideWorkspaceException.class);
+            assertThatThrownBy(() -> ws.writeString("up/secret/new.txt", "x"))
+                    .isInstanceOf(PathOutsideWorkspaceException.class);
+            assertThatThrownBy(() -> ws.delete("escape/key.txt")).isInstanceOf(PathOutsideWorkspaceException.class);
+            assertThatThrownBy(() -> ws.list("escape")).isInstanceOf(PathOutsideWorkspaceException.class);
+            assertThatThrownBy(() -> ws.exists("escape/key.txt")).isInstanceOf(PathOutsideWorkspaceException.class);
+            assertThatThrownBy(() -> ws.exec(ExecRequest.builder("ls").subdirectory("escape").build()))
+                    .isInstanceOf(PathOutsideWorkspaceException.class);
+
+            assertThat(ws.readString("inner/f.txt")).isEqualTo("inside\n");
+            assertThat(ws.list("inner")).containsExactly("f.txt");
+            ws.delete("escape");
+            ws.delete("key-link");
+            assertThat(ws.exists("escape")).isFalse();
+            assertThat(ws.exists("key-link")).isFalse();
+            try (var entries = Files.list(secret)) {
+                assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("key.txt");
+            }
+            assertThat(secret.resolve("key.txt")).hasContent("do not touch");
+        }
+    }
+
+    @Test
     void setupConfiguredGitInTheClone() {
         assertThat(shared.exec("git", "config", "user.name").stdout().trim()).isEqualTo("Magpie");
         assertThat(shared.exec("git", "config", "user.email").stdout().trim()).isEqualTo("magpie@bot");
