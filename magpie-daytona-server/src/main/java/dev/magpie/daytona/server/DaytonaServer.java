@@ -63,7 +63,8 @@ public final class DaytonaServer implements AutoCloseable {
         this.apiKey = b.apiKey != null ? b.apiKey : randomKey();
         this.host = b.host;
         this.ownsRoot = b.root == null;
-        this.root = b.root != null ? Files.createDirectories(b.root) : Files.createTempDirectory("magpie-daytona-");
+        this.root = b.root != null ? Files.createDirectories(b.root)
+                : TempRoots.create(Path.of(System.getProperty("java.io.tmpdir")));
         this.snapshots = Map.copyOf(b.snapshots);
         this.sandboxes = new Sandboxes(root, b.dockerImage == null ? new DirectoryRuntime()
                 : new DockerRuntime(b.dockerImage));
@@ -268,7 +269,11 @@ public final class DaytonaServer implements AutoCloseable {
             return this;
         }
 
-        /** Where sandbox directories go; a temporary directory (deleted on close) by default. */
+        /**
+         * Where sandbox directories go. By default a temporary directory, deleted on close, named
+         * {@code magpie-daytona-<pid>-<jvm start millis>-...}: a server that starts removes the ones of JVMs that are
+         * gone (killed before they could close their server).
+         */
         public Builder root(Path directory) {
             this.root = directory;
             return this;

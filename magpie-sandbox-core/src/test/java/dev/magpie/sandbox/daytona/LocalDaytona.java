@@ -56,7 +56,12 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
             org.junit.jupiter.api.Assumptions.assumeTrue(DaytonaServer.dockerAvailable(dockerImage),
                     "no Docker engine with image " + dockerImage + " here");
         }
-        template = Files.createTempDirectory("magpie-snapshot-");
+        // In the build directory, one per class: a run killed before afterAll leaves it there for the next run of
+        // the class to replace (and for mvn clean), never in the system's temp directory.
+        template = Path.of("target", "daytona-snapshots", context.getRequiredTestClass().getSimpleName())
+                .toAbsolutePath();
+        deleteTree(template);
+        Files.createDirectories(template);
         Path repo = Files.createDirectories(template.resolve("widgets"));
         Files.writeString(repo.resolve("README.md"), "widgets\n");
         git(repo, "init", "-q");
@@ -93,9 +98,12 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
             return;
         }
         Set<String> left = server.sandboxIds();
-        server.close();
+        try {
+            server.close();
+        } finally {
+            deleteTree(template);
+        }
         assertThat(left).as("sandboxes left on the server after the class").isEmpty();
-        deleteTree(template);
         Optional<Path> specs = specs();
         if (specs.isEmpty()) {
             return;
@@ -158,6 +166,9 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
     }
 
     private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
