@@ -20,7 +20,7 @@ final class Availability {
 
     /** The exception to throw for the declaration: a skip, or a failure that says why the provider is required. */
     RuntimeException unavailable(Declaration declaration, ProviderUnavailableException cause) {
-        String providerKey = "magpie." + cause.provider() + ".required";
+        String providerKey = cause.provider().key("required");
         Optional<String> why = requiredBecause(declaration, providerKey);
         if (why.isEmpty()) {
             return new SandboxUnavailableException("Skipped: the sandbox for " + declaration.description()

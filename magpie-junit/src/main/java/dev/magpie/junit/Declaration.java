@@ -1,14 +1,13 @@
 package dev.magpie.junit;
 
-import dev.magpie.sandbox.Provider;
 import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.Workspaces;
+import dev.magpie.sandbox.spi.WorkspaceProvider;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Parameter;
 import java.util.Arrays;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.commons.support.AnnotationSupport;
@@ -16,8 +15,6 @@ import org.junit.platform.commons.support.ModifierSupport;
 
 /** A field or parameter annotated with {@link Sandbox}: what it asks for and how to name it in messages. */
 record Declaration(Class<?> type, Sandbox annotation, String description) {
-
-    private static final String PROVIDER_PACKAGE = "dev.magpie.sandbox.";
 
     static Declaration of(Field field) {
         Sandbox annotation = AnnotationSupport.findAnnotation(field, Sandbox.class).orElseThrow();
@@ -37,21 +34,24 @@ record Declaration(Class<?> type, Sandbox annotation, String description) {
                 "parameter " + name + " of " + describe(parameter.getDeclaringExecutable()));
     }
 
-    /** Checks the declared type; a provider type must match the provider the attributes select. */
-    void checkType(Provider selected) {
+    /** Checks the declared type against the type of workspace the selected provider creates. */
+    void checkType(WorkspaceProvider selected) {
         if (!Workspace.class.isAssignableFrom(type)) {
             throw invalid("it is declared as " + type.getName() + ", but @Sandbox injects only "
-                    + Workspace.class.getName() + " or a provider type that implements it, such as "
-                    + "dev.magpie.sandbox.local.LocalWorkspace. Change the declared type.");
+                    + Workspace.class.getName() + " or a provider's type that implements it, such as "
+                    + selected.workspaceType().getName() + ". Change the declared type.");
         }
-        providerOfType().filter(p -> p != selected).ifPresent(p -> {
-            throw invalid("it is declared as " + type.getSimpleName() + ", a " + lower(p) + " sandbox, but its"
-                    + " attributes select the " + lower(selected) + " provider. Declare "
-                    + Workspace.class.getSimpleName() + ", or set provider = " + p + ".");
-        });
+        if (!type.isAssignableFrom(selected.workspaceType())) {
+            String other = Workspaces.providers().stream().filter(p -> type.isAssignableFrom(p.workspaceType()))
+                    .map(p -> ", or set provider = \"" + p.id() + "\"").findFirst().orElse("");
+            throw invalid("it is declared as " + type.getSimpleName() + ", but its attributes select the "
+                    + selected.id() + " provider, which creates " + selected.workspaceType().getSimpleName()
+                    + ". Declare " + Workspace.class.getSimpleName() + " or "
+                    + selected.workspaceType().getSimpleName() + other + ".");
+        }
     }
 
-    /** Checks that the created sandbox can be assigned to the declared type. */
+    /** Checks that the created sandbox can be assigned to the declared type (a provider may create a subtype). */
     void checkInstance(Workspace created) {
         if (!type.isInstance(created)) {
             throw invalid("it is declared as " + type.getName() + ", but the sandbox created is a "
@@ -62,20 +62,6 @@ record Declaration(Class<?> type, Sandbox annotation, String description) {
 
     ExtensionConfigurationException invalid(String problem) {
         return new ExtensionConfigurationException("@Sandbox on " + description + ": " + problem);
-    }
-
-    /** The provider a concrete provider type belongs to, by its package: dev.magpie.sandbox.docker is docker. */
-    private Optional<Provider> providerOfType() {
-        String pkg = type.getPackageName();
-        if (type.isInterface() || !pkg.startsWith(PROVIDER_PACKAGE)) {
-            return Optional.empty();
-        }
-        String last = pkg.substring(PROVIDER_PACKAGE.length());
-        return Arrays.stream(Provider.values()).filter(p -> p != Provider.AUTO && lower(p).equals(last)).findFirst();
-    }
-
-    private static String lower(Provider provider) {
-        return provider.name().toLowerCase(Locale.ROOT);
     }
 
     private static String describe(Executable executable) {

@@ -1,13 +1,13 @@
 package dev.magpie.junit;
 
-import dev.magpie.sandbox.Provider;
+import dev.magpie.sandbox.InvalidInputException;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
-import dev.magpie.sandbox.internal.Redactor;
+import dev.magpie.sandbox.spi.WorkspaceProvider;
 import java.util.Locale;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,19 +28,21 @@ final class Provisioner {
     }
 
     /** A checked declaration, ready to create. */
-    record Plan(Declaration declaration, WorkspaceSpec spec, CleanupMode cleanup) {
+    record Plan(Declaration declaration, WorkspaceSpec spec, WorkspaceProvider provider, CleanupMode cleanup) {
     }
 
     /** Checks the declaration without creating anything: attributes, placeholders, type, cleanup mode. */
     Plan plan(Declaration declaration) {
         WorkspaceSpec spec = new SpecResolver(settings).spec(declaration);
-        Provider provider = Workspaces.resolve(spec, settings);
-        if (provider == Provider.LOCAL && spec.snapshot().isPresent()) {
-            throw declaration.invalid("snapshot '" + spec.snapshot().get() + "' needs the docker or daytona"
-                    + " provider, but provider = LOCAL. Remove the snapshot or choose another provider.");
+        WorkspaceProvider provider;
+        try {
+            provider = Workspaces.provider(Workspaces.resolve(spec, settings));
+            provider.validate(spec, settings);
+        } catch (InvalidInputException e) {
+            throw declaration.invalid(e.getMessage());
         }
         declaration.checkType(provider);
-        return new Plan(declaration, spec, cleanupMode(declaration));
+        return new Plan(declaration, spec, provider, cleanupMode(declaration));
     }
 
     /** Creates the sandbox and stores it so that JUnit closes it when the context ends. */
@@ -52,7 +54,7 @@ final class Provisioner {
         }
         Workspace workspace;
         try {
-            workspace = Workspaces.create(plan.spec(), settings);
+            workspace = plan.provider().create(plan.spec(), settings);
         } catch (ProviderUnavailableException e) {
             throw new Availability(settings).unavailable(declaration, e);
         } catch (RuntimeException e) {
@@ -69,12 +71,8 @@ final class Provisioner {
             }
             throw e;
         }
-        plan.spec().env().forEach((name, value) -> {
-            if (!Redactor.redact(name + "=" + value).equals(name + "=" + value)) {
-                workspace.transcript().addSecret(value); // its output may echo the value without the name
-            }
-        });
-        SandboxResource resource = new SandboxResource(workspace, declaration, plan.cleanup(), context);
+        SandboxResource resource = new SandboxResource(workspace, plan.provider(), declaration, plan.cleanup(),
+                context);
         context.getStore(NAMESPACE).put(resource, resource);
         return workspace;
     }

@@ -1,6 +1,5 @@
 package dev.magpie.junit;
 
-import dev.magpie.sandbox.Provider;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -81,8 +80,13 @@ public @interface Sandbox {
     /** A Daytona snapshot or a Docker image to start the sandbox from. */
     String snapshot() default "";
 
-    /** Where the sandbox lives; {@link Provider#AUTO} chooses from the other attributes and the configuration. */
-    Provider provider() default Provider.AUTO;
+    /**
+     * The provider's name: {@code local}, {@code docker}, {@code daytona}, or the name of a provider registered on the
+     * test classpath. Empty chooses from the other attributes and the configuration: a snapshot goes to the
+     * provider named by {@code magpie.sandbox.snapshot-provider} (else {@code daytona} when Daytona is configured,
+     * else {@code docker}); anything else is {@code local}.
+     */
+    String provider() default "";
 
     /** The working directory inside the sandbox; the provider's default when empty. */
     String workingDir() default "";

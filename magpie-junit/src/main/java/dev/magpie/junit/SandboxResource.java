@@ -2,7 +2,8 @@ package dev.magpie.junit;
 
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceException;
-import dev.magpie.sandbox.local.LocalWorkspace;
+import dev.magpie.sandbox.spi.WorkspaceProvider;
+import java.util.Optional;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -15,12 +16,15 @@ final class SandboxResource implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(SandboxExtension.class.getName());
 
     private final Workspace workspace;
+    private final WorkspaceProvider provider;
     private final Declaration declaration;
     private final CleanupMode cleanup;
     private final ExtensionContext context;
 
-    SandboxResource(Workspace workspace, Declaration declaration, CleanupMode cleanup, ExtensionContext context) {
+    SandboxResource(Workspace workspace, WorkspaceProvider provider, Declaration declaration, CleanupMode cleanup,
+                    ExtensionContext context) {
         this.workspace = workspace;
+        this.provider = provider;
         this.declaration = declaration;
         this.cleanup = cleanup;
         this.context = context;
@@ -32,13 +36,10 @@ final class SandboxResource implements AutoCloseable {
         if (failed) {
             publishTranscript();
         }
-        if (workspace instanceof LocalWorkspace local && !local.ownsDirectory()) {
-            workspace.destroy(); // an existing directory is the user's: there is nothing to keep or delete
-            return;
-        }
-        if (cleanup == CleanupMode.NEVER || (cleanup == CleanupMode.ON_SUCCESS && failed)) {
+        Optional<String> kept = provider.describeKept(workspace);
+        if (kept.isPresent() && (cleanup == CleanupMode.NEVER || (cleanup == CleanupMode.ON_SUCCESS && failed))) {
             String message = "Kept the sandbox for " + declaration.description() + " (CleanupMode." + cleanup
-                    + "): " + KeptSandbox.describe(workspace);
+                    + "): " + kept.get();
             LOGGER.info(message);
             context.publishReportEntry(Sandbox.KEPT_REPORT_KEY, message);
             return;
@@ -47,12 +48,12 @@ final class SandboxResource implements AutoCloseable {
             workspace.destroy();
         } catch (RuntimeException e) {
             throw new WorkspaceException("Could not destroy the sandbox for " + declaration.description() + ", "
-                    + KeptSandbox.describe(workspace) + ". Cause: " + e.getMessage(), e);
+                    + kept.orElse(workspace.toString()) + ". Cause: " + e.getMessage(), e);
         }
     }
 
     private void publishTranscript() {
-        String header = "Transcript of the " + workspace.name() + " sandbox " + workspace.id() + " for "
+        String header = "Transcript of the " + workspace.provider() + " sandbox " + workspace.id() + " for "
                 + declaration.description();
         String body = workspace.transcript().isEmpty() ? "(no commands were run)\n" : workspace.transcript().render();
         context.publishReportEntry(Sandbox.TRANSCRIPT_REPORT_KEY, header + "\n" + body);

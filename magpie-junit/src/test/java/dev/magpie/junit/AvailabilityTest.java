@@ -2,7 +2,7 @@ package dev.magpie.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.magpie.sandbox.Provider;
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
@@ -19,7 +19,7 @@ class AvailabilityTest {
 
     static class Unavailable {
         @Test
-        void needsDaytona(@Sandbox(provider = Provider.DAYTONA, snapshot = "magpie-test") Workspace sandbox) {
+        void needsDaytona(@Sandbox(provider = "daytona", snapshot = "magpie-test") Workspace sandbox) {
         }
     }
 
@@ -54,7 +54,7 @@ class AvailabilityTest {
 
     static class RequiredByAnnotation {
         @Test
-        void needsDaytona(@Sandbox(provider = Provider.DAYTONA, snapshot = "magpie-test", required = true)
+        void needsDaytona(@Sandbox(provider = "daytona", snapshot = "magpie-test", required = true)
                 Workspace sandbox) {
         }
     }
@@ -68,11 +68,11 @@ class AvailabilityTest {
     }
 
     static class UnavailableEverywhere {
-        @Sandbox(provider = Provider.DAYTONA, snapshot = "magpie-test")
+        @Sandbox(provider = "daytona", snapshot = "magpie-test")
         Workspace field;
 
         @BeforeAll
-        static void before(@Sandbox(provider = Provider.DAYTONA, snapshot = "magpie-test") Workspace sandbox) {
+        static void before(@Sandbox(provider = "daytona", snapshot = "magpie-test") Workspace sandbox) {
         }
 
         @Test
@@ -81,7 +81,7 @@ class AvailabilityTest {
     }
 
     static class UnavailableField {
-        @Sandbox(provider = Provider.DAYTONA, snapshot = "magpie-test")
+        @Sandbox(provider = "daytona", snapshot = "magpie-test")
         Workspace field;
 
         @Test
@@ -120,7 +120,7 @@ class AvailabilityTest {
     void ciTrueRequiresEveryProviderUnlessConfiguredOtherwise() {
         Declaration declaration = new Declaration(Workspace.class, Unavailable.class.getDeclaredMethods()[0]
                 .getParameters()[0].getAnnotation(Sandbox.class), "parameter 0 of method Unavailable.needsDaytona");
-        ProviderUnavailableException cause = new ProviderUnavailableException("daytona", "DAYTONA_API_KEY is not set");
+        ProviderUnavailableException cause = new ProviderUnavailableException(ProviderId.DAYTONA, "DAYTONA_API_KEY is not set");
         Settings ci = Settings.builder().environment(Map.of("CI", "true")).build();
         Settings ciButOptional = Settings.builder().environment(Map.of("CI", "true"))
                 .values(Map.of("magpie.daytona.required", "false")).build();

@@ -4,7 +4,6 @@ import static dev.magpie.junit.SandboxAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.magpie.daytona.server.DaytonaServer;
-import dev.magpie.sandbox.Provider;
 import dev.magpie.sandbox.daytona.DaytonaConfig;
 import dev.magpie.sandbox.daytona.DaytonaWorkspace;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +25,7 @@ class DaytonaSandboxTest {
 
     static class Remote {
         @Test
-        void runs(@Sandbox(provider = Provider.DAYTONA, snapshot = DaytonaServer.DEFAULT_SNAPSHOT)
+        void runs(@Sandbox(provider = "daytona", snapshot = DaytonaServer.DEFAULT_SNAPSHOT)
                 DaytonaWorkspace sandbox, TestReporter reporter) {
             reporter.publishEntry("id", sandbox.id());
             sandbox.writeString("notes.txt", "remote");
@@ -36,7 +35,7 @@ class DaytonaSandboxTest {
 
     static class Kept {
         @Test
-        void runs(@Sandbox(provider = Provider.DAYTONA, snapshot = DaytonaServer.DEFAULT_SNAPSHOT,
+        void runs(@Sandbox(provider = "daytona", snapshot = DaytonaServer.DEFAULT_SNAPSHOT,
                 cleanup = CleanupMode.NEVER) DaytonaWorkspace sandbox, TestReporter reporter) {
             reporter.publishEntry("id", sandbox.id());
         }

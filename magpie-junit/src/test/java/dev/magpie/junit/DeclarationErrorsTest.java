@@ -2,7 +2,6 @@ package dev.magpie.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.magpie.sandbox.Provider;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.daytona.DaytonaWorkspace;
 import dev.magpie.sandbox.local.LocalWorkspace;
@@ -23,7 +22,7 @@ class DeclarationErrorsTest {
         assertThat(failureOf(WrongParameterType.class, "test"))
                 .hasMessageContaining("@Sandbox on parameter 0 of method WrongParameterType.test(String)")
                 .hasMessageContaining("it is declared as java.lang.String, but @Sandbox injects only "
-                        + "dev.magpie.sandbox.Workspace or a provider type that implements it");
+                        + "dev.magpie.sandbox.Workspace or a provider's type that implements it");
     }
 
     static class WrongFieldType {
@@ -61,7 +60,7 @@ class DeclarationErrorsTest {
 
     static class ProviderTypeMismatch {
         @Test
-        void test(@Sandbox(provider = Provider.DAYTONA, snapshot = "magpie-test") LocalWorkspace sandbox) {
+        void test(@Sandbox(provider = "daytona", snapshot = "magpie-test") LocalWorkspace sandbox) {
         }
     }
 
@@ -69,8 +68,9 @@ class DeclarationErrorsTest {
     void aProviderTypeMustMatchTheSelectedProvider() {
         assertThat(failureOf(ProviderTypeMismatch.class, "test"))
                 .hasMessageContaining("@Sandbox on parameter 0 of method ProviderTypeMismatch.test(LocalWorkspace)")
-                .hasMessageContaining("declared as LocalWorkspace, a local sandbox, but its attributes select the "
-                        + "daytona provider. Declare Workspace, or set provider = LOCAL.");
+                .hasMessageContaining("declared as LocalWorkspace, but its attributes select the daytona provider, "
+                        + "which creates DaytonaWorkspace. Declare Workspace or DaytonaWorkspace, or set provider = "
+                        + "\"local\".");
     }
 
     static class RemoteTypeForALocalSandbox {
@@ -82,8 +82,8 @@ class DeclarationErrorsTest {
     @Test
     void aRemoteTypeNeedsItsProvider() {
         assertThat(failureOf(RemoteTypeForALocalSandbox.class, "test")).hasMessageContaining("declared as "
-                + "DaytonaWorkspace, a daytona sandbox, but its attributes select the local provider. Declare Workspace,"
-                + " or set provider = DAYTONA.");
+                + "DaytonaWorkspace, but its attributes select the local provider, which creates LocalWorkspace. Declare"
+                + " Workspace or LocalWorkspace, or set provider = \"daytona\".");
     }
 
     static class Contradictions {
@@ -96,7 +96,7 @@ class DeclarationErrorsTest {
         }
 
         @Test
-        void localSnapshot(@Sandbox(provider = Provider.LOCAL, snapshot = "img") Workspace sandbox) {
+        void localSnapshot(@Sandbox(provider = "local", snapshot = "img") Workspace sandbox) {
         }
 
         @Test
@@ -118,7 +118,7 @@ class DeclarationErrorsTest {
                 + "path = '/tmp', cloneFrom = 'acme/widgets'. Keep one of them.");
         assertThat(run.throwableOf("refWithoutClone")).hasMessageContaining("ref 'main' needs cloneFrom");
         assertThat(run.throwableOf("localSnapshot")).hasMessageContaining("snapshot 'img' needs the docker or daytona"
-                + " provider, but provider = LOCAL");
+                + " provider, but provider = local");
         assertThat(run.throwableOf("badEnv")).hasMessageContaining("env entry 'NO_EQUALS_SIGN' is not NAME=value");
         assertThat(run.throwableOf("missingPlaceholder")).hasMessageContaining("needs a value for "
                 + "${magpie.fixture.unset}").hasMessageContaining("MAGPIE_FIXTURE_UNSET");

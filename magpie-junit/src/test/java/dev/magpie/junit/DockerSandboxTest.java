@@ -2,7 +2,7 @@ package dev.magpie.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.magpie.sandbox.Provider;
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.Workspaces;
@@ -42,7 +42,7 @@ class DockerSandboxTest {
 
     static class InContainer {
         @Test
-        void runs(@Sandbox(provider = Provider.DOCKER, snapshot = "${" + IMAGE_KEY + "}", workingDir = "/srv/app",
+        void runs(@Sandbox(provider = "docker", snapshot = "${" + IMAGE_KEY + "}", workingDir = "/srv/app",
                 env = "GREETING=hello") Workspace sandbox, TestReporter reporter) {
             reporter.publishEntry(ID, sandbox.id());
             sandbox.writeString("notes/a.txt", "written");
@@ -62,7 +62,7 @@ class DockerSandboxTest {
 
     static class Kept {
         @Test
-        void runs(@Sandbox(provider = Provider.DOCKER, snapshot = "${" + IMAGE_KEY + "}", cleanup = CleanupMode.NEVER)
+        void runs(@Sandbox(provider = "docker", snapshot = "${" + IMAGE_KEY + "}", cleanup = CleanupMode.NEVER)
                 Workspace sandbox, TestReporter reporter) {
             reporter.publishEntry(ID, sandbox.id());
         }
@@ -89,7 +89,7 @@ class DockerSandboxTest {
     static class Routed {
         @Test
         void runs(@Sandbox(snapshot = "${" + IMAGE_KEY + "}") Workspace sandbox) {
-            assertThat(sandbox.name()).isEqualTo("docker");
+            assertThat(sandbox.provider()).isEqualTo(ProviderId.DOCKER);
         }
     }
 

@@ -112,7 +112,8 @@ public final class ExecRequest {
         private Builder(String program, String... args) {
             Objects.requireNonNull(program, "program");
             if (program.isBlank()) {
-                throw new IllegalArgumentException("program must not be blank");
+                throw new InvalidInputException("A command needs a program to run, but the program was blank ('"
+                        + program + "'). Pass the program's name or path, such as \"git\".");
             }
             this.command = new java.util.ArrayList<>();
             command.add(program);
@@ -155,7 +156,8 @@ public final class ExecRequest {
 
         public Builder timeout(Duration limit) {
             if (limit != null && (limit.isNegative() || limit.isZero())) {
-                throw new IllegalArgumentException("timeout must be positive, was " + limit);
+                throw new InvalidInputException("timeout must be positive, but was " + limit
+                        + "; pass a positive duration, or none for no timeout.");
             }
             this.timeout = limit;
             return this;
@@ -163,7 +165,8 @@ public final class ExecRequest {
 
         public Builder outputLimit(int bytesPerStream) {
             if (bytesPerStream < 2) {
-                throw new IllegalArgumentException("outputLimit must be at least 2 bytes, was " + bytesPerStream);
+                throw new InvalidInputException("outputLimit must be at least 2 bytes per stream, but was "
+                        + bytesPerStream + "; pass a larger limit.");
             }
             this.outputLimit = bytesPerStream;
             return this;

@@ -8,14 +8,21 @@ public final class ProviderUnavailableException extends WorkspaceException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String provider;
+    private final ProviderId provider;
+    private final String reason;
 
-    public ProviderUnavailableException(String provider, String reason) {
+    public ProviderUnavailableException(ProviderId provider, String reason) {
         super("The " + provider + " provider is not available here: " + reason);
         this.provider = provider;
+        this.reason = reason;
     }
 
-    public String provider() {
+    public ProviderId provider() {
         return provider;
+    }
+
+    /** What is missing and how to provide it. */
+    public String reason() {
+        return reason;
     }
 }

@@ -105,8 +105,7 @@ public final class Settings {
         try {
             return parser.apply(value.trim());
         } catch (RuntimeException e) {
-            throw new WorkspaceException("Configuration key '" + key + "' (environment variable "
-                    + environmentName(key) + ") must be " + expected + ", but was '" + value + "'.");
+            throw new ConfigurationException(key, value, expected);
         }
     }
 

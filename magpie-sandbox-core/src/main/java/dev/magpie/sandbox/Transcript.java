@@ -1,89 +1,30 @@
 package dev.magpie.sandbox;
 
-import dev.magpie.sandbox.internal.Redactor;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The commands a workspace ran, in order, each with its exit code, duration and the tail of its output.
- * Credentials in arguments, environment values and output are redacted when recorded. Thread-safe.
+ * The commands a workspace ran, in order, each with its exit code, duration and the tail of its output. Read-only:
+ * the workspace records every command itself, with credentials in arguments, environment values and output
+ * already redacted. Thread-safe.
  */
-public final class Transcript {
+public interface Transcript {
 
     /** Lines of each stream kept per entry. */
-    public static final int TAIL_LINES = 20;
-
-    private final List<Entry> entries = new CopyOnWriteArrayList<>();
-    private final List<String> secrets = new CopyOnWriteArrayList<>();
+    int TAIL_LINES = 20;
 
     /** One command as recorded. Every text field is already redacted. */
-    public record Entry(String commandLine, Map<String, String> env, int exitCode, Duration duration,
-                        boolean timedOut, String stdoutTail, String stderrTail) {
+    record Entry(String commandLine, Map<String, String> env, int exitCode, Duration duration,
+                 boolean timedOut, String stdoutTail, String stderrTail) {
     }
 
-    /** Adds a value that must never appear in the transcript, such as an API key. */
-    public void addSecret(String secret) {
-        if (secret != null && !secret.isBlank()) {
-            secrets.add(secret);
-        }
-    }
+    /** The entries so far, oldest first; a copy. */
+    List<Entry> entries();
 
-    /** Records a finished command. */
-    public void record(ExecRequest request, ExecResult result) {
-        Map<String, String> env = new java.util.TreeMap<>();
-        request.env().forEach((k, v) -> env.put(k, redact(k + "=" + v).substring(k.length() + 1)));
-        entries.add(new Entry(redact(result.commandLine()), Map.copyOf(env), result.exitCode(), result.duration(),
-                result.timedOut(), redact(result.stdoutTail(TAIL_LINES)), redact(result.stderrTail(TAIL_LINES))));
-    }
-
-    /** Records a note that is not a command, such as a setup step that failed. */
-    public void note(String text) {
-        entries.add(new Entry("# " + redact(text), Map.of(), 0, Duration.ZERO, false, "", ""));
-    }
-
-    public List<Entry> entries() {
-        return List.copyOf(new ArrayList<>(entries));
-    }
-
-    public boolean isEmpty() {
-        return entries.isEmpty();
-    }
+    /** Whether nothing has been recorded. */
+    boolean isEmpty();
 
     /** A readable rendering: one block per command. */
-    public String render() {
-        StringBuilder out = new StringBuilder();
-        for (Entry entry : entries) {
-            out.append("$ ").append(entry.commandLine());
-            if (entry.commandLine().startsWith("# ")) {
-                out.append('\n');
-                continue;
-            }
-            out.append("\n  exit ").append(entry.exitCode()).append(entry.timedOut() ? " (timed out)" : "")
-                    .append(" in ").append(entry.duration().toMillis()).append(" ms");
-            if (!entry.env().isEmpty()) {
-                out.append(", env ").append(entry.env());
-            }
-            out.append('\n');
-            appendIndented(out, "stdout", entry.stdoutTail());
-            appendIndented(out, "stderr", entry.stderrTail());
-        }
-        return out.toString();
-    }
-
-    private static void appendIndented(StringBuilder out, String label, String text) {
-        if (text.isEmpty()) {
-            return;
-        }
-        out.append("  ").append(label).append(":\n");
-        for (String line : text.split("\n", -1)) {
-            out.append("    ").append(line).append('\n');
-        }
-    }
-
-    private String redact(String text) {
-        return Redactor.redact(text, secrets);
-    }
+    String render();
 }

@@ -15,8 +15,8 @@ import java.util.List;
  */
 public interface Workspace extends AutoCloseable {
 
-    /** The provider's name: {@code "local"}, {@code "docker"} or {@code "daytona"}. */
-    String name();
+    /** The provider this workspace belongs to, such as {@link ProviderId#LOCAL}. */
+    ProviderId provider();
 
     /** Where a user finds this workspace: a local path, a container id, a remote sandbox id. */
     String id();

@@ -1,5 +1,6 @@
 package dev.magpie.sandbox;
 
+import dev.magpie.sandbox.internal.Redactor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,9 +13,9 @@ import java.util.Optional;
  */
 public final class WorkspaceSpec {
 
-    private final Provider provider;
+    private final ProviderId provider;
     private final String path;
-    private final String clone;
+    private final String cloneFrom;
     private final String ref;
     private final Integer depth;
     private final String snapshot;
@@ -24,25 +25,29 @@ public final class WorkspaceSpec {
     private WorkspaceSpec(Builder builder) {
         this.provider = builder.provider;
         this.path = builder.path;
-        this.clone = builder.clone;
+        this.cloneFrom = builder.cloneFrom;
         this.ref = builder.ref;
         this.depth = builder.depth;
         this.snapshot = builder.snapshot;
         this.workingDir = builder.workingDir;
         this.env = Map.copyOf(builder.env);
-        if (path != null && clone != null) {
-            throw new IllegalArgumentException("A workspace comes from a path or from a clone, not both: path='"
-                    + path + "', clone='" + clone + "'. Keep one of them.");
+        if (path != null && cloneFrom != null) {
+            throw new InvalidInputException("path and cloneFrom exclude each other, but both are set: path = '" + path
+                    + "', cloneFrom = '" + Redactor.redact(cloneFrom) + "'. Keep one of them.");
         }
         if (path != null && snapshot != null) {
-            throw new IllegalArgumentException("A workspace comes from a path or from a snapshot, not both: path='"
-                    + path + "', snapshot='" + snapshot + "'. Keep one of them.");
+            throw new InvalidInputException("path and snapshot exclude each other, but both are set: path = '" + path
+                    + "', snapshot = '" + snapshot + "'. Keep one of them.");
         }
-        if (ref != null && clone == null) {
-            throw new IllegalArgumentException("ref '" + ref + "' needs a clone source; set clone as well.");
+        if (ref != null && cloneFrom == null) {
+            throw new InvalidInputException("ref '" + ref
+                    + "' needs cloneFrom, but cloneFrom is not set; set cloneFrom or"
+                    + " remove ref.");
         }
-        if (depth != null && clone == null) {
-            throw new IllegalArgumentException("depth " + depth + " needs a clone source; set clone as well.");
+        if (depth != null && cloneFrom == null) {
+            throw new InvalidInputException("depth " + depth
+                    + " needs cloneFrom, but cloneFrom is not set; set cloneFrom"
+                    + " or remove depth.");
         }
     }
 
@@ -51,15 +56,16 @@ public final class WorkspaceSpec {
     }
 
     public Builder newBuilder() {
-        Builder builder = new Builder().provider(provider).path(path).clone(clone).ref(ref).snapshot(snapshot)
+        Builder builder = new Builder().provider(provider).path(path).cloneFrom(cloneFrom).ref(ref).snapshot(snapshot)
                 .workingDir(workingDir);
         builder.env.putAll(env);
         builder.depth = depth;
         return builder;
     }
 
-    public Provider provider() {
-        return provider;
+    /** The provider asked for; empty lets {@link Workspaces#resolve} choose from the spec and the settings. */
+    public Optional<ProviderId> provider() {
+        return Optional.ofNullable(provider);
     }
 
     /** An existing local directory to use as it is. */
@@ -68,8 +74,8 @@ public final class WorkspaceSpec {
     }
 
     /** A repository to clone: {@code org/name}, a git URL, or a local path. */
-    public Optional<String> clone() {
-        return Optional.ofNullable(clone);
+    public Optional<String> cloneFrom() {
+        return Optional.ofNullable(cloneFrom);
     }
 
     /** A branch, tag or commit of the clone source. */
@@ -99,9 +105,9 @@ public final class WorkspaceSpec {
 
     @Override
     public String toString() {
-        StringBuilder out = new StringBuilder("WorkspaceSpec{provider=").append(provider);
+        StringBuilder out = new StringBuilder("WorkspaceSpec{provider=").append(provider == null ? "auto" : provider);
         path().ifPresent(p -> out.append(", path=").append(p));
-        clone().ifPresent(c -> out.append(", clone=").append(dev.magpie.sandbox.internal.Redactor.redact(c)));
+        cloneFrom().ifPresent(c -> out.append(", cloneFrom=").append(Redactor.redact(c)));
         ref().ifPresent(r -> out.append(", ref=").append(r));
         depth().ifPresent(d -> out.append(", depth=").append(d));
         snapshot().ifPresent(s -> out.append(", snapshot=").append(s));
@@ -111,9 +117,9 @@ public final class WorkspaceSpec {
 
     /** Builds a {@link WorkspaceSpec}; blank strings count as unset. */
     public static final class Builder {
-        private Provider provider = Provider.AUTO;
+        private ProviderId provider;
         private String path;
-        private String clone;
+        private String cloneFrom;
         private String ref;
         private Integer depth;
         private String snapshot;
@@ -123,8 +129,9 @@ public final class WorkspaceSpec {
         private Builder() {
         }
 
-        public Builder provider(Provider value) {
-            this.provider = Objects.requireNonNull(value, "provider");
+        /** The provider to use; null lets {@link Workspaces#resolve} choose. */
+        public Builder provider(ProviderId value) {
+            this.provider = value;
             return this;
         }
 
@@ -133,8 +140,9 @@ public final class WorkspaceSpec {
             return this;
         }
 
-        public Builder clone(String value) {
-            this.clone = blankToNull(value);
+        /** A repository to clone: {@code org/name}, a git URL, or a local path. */
+        public Builder cloneFrom(String value) {
+            this.cloneFrom = blankToNull(value);
             return this;
         }
 
@@ -146,7 +154,8 @@ public final class WorkspaceSpec {
         /** A shallow clone of {@code commits} commits (at least 1). */
         public Builder depth(int commits) {
             if (commits < 1) {
-                throw new IllegalArgumentException("depth must be at least 1 commit, but was " + commits + ".");
+                throw new InvalidInputException("depth must be at least 1 commit, but was " + commits
+                        + "; leave it unset for the whole history.");
             }
             this.depth = commits;
             return this;

@@ -1,69 +1,72 @@
 package dev.magpie.sandbox;
 
-import dev.magpie.sandbox.daytona.DaytonaWorkspace;
-import dev.magpie.sandbox.docker.DockerWorkspaces;
-import dev.magpie.sandbox.local.CloneSpec;
-import dev.magpie.sandbox.local.LocalWorkspace;
-import java.nio.file.Path;
+import dev.magpie.sandbox.internal.ProviderRegistry;
+import dev.magpie.sandbox.spi.WorkspaceProvider;
+import java.util.List;
 
-/** Creates workspaces from a {@link WorkspaceSpec}, choosing the provider as the spec and the settings say. */
+/**
+ * Creates workspaces from a {@link WorkspaceSpec} through the registered providers (found with
+ * {@link java.util.ServiceLoader}, see {@link WorkspaceProvider}), choosing the provider as the spec and the
+ * settings say.
+ *
+ * <p>A spec without a provider goes to {@code local} unless it names a snapshot; a snapshot goes to the provider
+ * named by {@value #SNAPSHOT_PROVIDER_KEY}, else to {@code daytona} when Daytona is configured here, else to
+ * {@code docker}.
+ */
 public final class Workspaces {
 
-    /** Where {@link Provider#AUTO} sends a snapshot: {@code docker} or {@code daytona}. */
+    /** Where a spec without a provider sends a snapshot: {@code docker}, {@code daytona}, or another provider. */
     public static final String SNAPSHOT_PROVIDER_KEY = "magpie.sandbox.snapshot-provider";
 
     private Workspaces() {
     }
 
-    /** Creates the workspace the spec describes. */
+    /**
+     * Validates the spec with its provider, then creates the workspace.
+     *
+     * @throws InvalidInputException when the provider cannot honour the spec; nothing was created
+     * @throws ProviderUnavailableException when the provider cannot work here
+     */
     public static Workspace create(WorkspaceSpec spec, Settings settings) {
-        return switch (resolve(spec, settings)) {
-            case LOCAL -> createLocal(spec, settings);
-            case DOCKER -> DockerWorkspaces.create(spec, settings);
-            case DAYTONA -> DaytonaWorkspace.fromSpec(spec, settings);
-            case AUTO -> throw new IllegalStateException("resolve never answers AUTO");
-        };
+        WorkspaceProvider provider = provider(resolve(spec, settings));
+        provider.validate(spec, settings);
+        return provider.create(spec, settings);
     }
 
-    /** The provider a spec goes to: its own, or for {@link Provider#AUTO} the one the spec and settings imply. */
-    public static Provider resolve(WorkspaceSpec spec, Settings settings) {
-        if (spec.provider() != Provider.AUTO) {
-            return spec.provider();
+    /** The provider a spec goes to: its own, or the one the spec and the settings imply. */
+    public static ProviderId resolve(WorkspaceSpec spec, Settings settings) {
+        if (spec.provider().isPresent()) {
+            return spec.provider().get();
         }
         if (spec.snapshot().isEmpty()) {
-            return Provider.LOCAL;
+            return ProviderId.LOCAL;
         }
         String configured = settings.get(SNAPSHOT_PROVIDER_KEY).orElse(null);
-        if (configured == null) {
-            return settings.env("DAYTONA_API_KEY").isPresent() ? Provider.DAYTONA : Provider.DOCKER;
+        if (configured != null) {
+            ProviderId named = ProviderId.of(configured);
+            if (ProviderRegistry.find(named).isEmpty()) {
+                throw new ConfigurationException(SNAPSHOT_PROVIDER_KEY, configured,
+                        "the name of a registered provider (" + ProviderRegistry.names() + ")");
+            }
+            return named;
         }
-        switch (configured.toLowerCase(java.util.Locale.ROOT)) {
-            case "docker": return Provider.DOCKER;
-            case "daytona": return Provider.DAYTONA;
-            default: throw new WorkspaceException("Configuration key '" + SNAPSHOT_PROVIDER_KEY
-                    + "' must be docker or daytona, but was '" + configured + "'.");
-        }
+        return ProviderRegistry.find(ProviderId.DAYTONA).filter(p -> p.availability(settings).available()).isPresent()
+                ? ProviderId.DAYTONA : ProviderId.DOCKER;
     }
 
-    private static Workspace createLocal(WorkspaceSpec spec, Settings settings) {
-        if (spec.snapshot().isPresent()) {
-            throw new IllegalArgumentException("The local provider cannot start from snapshot '"
-                    + spec.snapshot().get() + "'; use the docker or daytona provider, or a path or clone.");
-        }
-        if (spec.path().isPresent()) {
-            Path path = Path.of(spec.path().get());
-            return LocalWorkspace.fromPath(spec.workingDir().map(path::resolve).orElse(path), spec.env());
-        }
-        if (spec.workingDir().isPresent()) {
-            throw new IllegalArgumentException("The local provider runs a clone or temporary workspace in its root, "
-                    + "so workingDir '" + spec.workingDir().get() + "' cannot be honoured; run commands there with "
-                    + "ExecRequest.subdirectory instead.");
-        }
-        if (spec.clone().isPresent()) {
-            CloneSpec.Builder clone = CloneSpec.builder(spec.clone().get()).ref(spec.ref().orElse(null));
-            spec.depth().ifPresent(clone::depth);
-            return LocalWorkspace.fromClone(clone.build(), spec.env(), settings);
-        }
-        return LocalWorkspace.temporary(spec.env());
+    /**
+     * The registered provider of this name.
+     *
+     * @throws InvalidInputException naming the registered providers when there is none of this name
+     */
+    public static WorkspaceProvider provider(ProviderId id) {
+        return ProviderRegistry.find(id).orElseThrow(() -> new InvalidInputException("No provider named '" + id
+                + "' is registered; the registered ones are " + ProviderRegistry.names() + ". Choose one of them, or"
+                + " put the jar of the provider '" + id + "' on the classpath."));
+    }
+
+    /** Every registered provider, the built-in ones first. */
+    public static List<WorkspaceProvider> providers() {
+        return ProviderRegistry.all();
     }
 }

@@ -35,13 +35,13 @@ class ExecRequestTest {
 
     @Test
     void badValuesAreRefusedWithTheValue() {
-        assertThatThrownBy(() -> ExecRequest.builder(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ExecRequest.builder(" ")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> ExecRequest.builder("ls", (String) null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> ExecRequest.builder("ls").arg("-l", null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("argument");
         assertThatThrownBy(() -> ExecRequest.builder("ls").timeout(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("PT0S");
         assertThatThrownBy(() -> ExecRequest.builder("ls").outputLimit(1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 1");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("was 1");
     }
 }

@@ -16,16 +16,16 @@ class WorkspacesTest {
         Settings bare = settings(Map.of(), Map.of());
         Settings key = settings(Map.of(), Map.of("DAYTONA_API_KEY", "k"));
 
-        assertThat(Workspaces.resolve(WorkspaceSpec.builder().clone("acme/widgets").build(), key))
-                .isEqualTo(Provider.LOCAL);
-        assertThat(Workspaces.resolve(SNAPSHOT, bare)).isEqualTo(Provider.DOCKER);
-        assertThat(Workspaces.resolve(SNAPSHOT, key)).isEqualTo(Provider.DAYTONA);
+        assertThat(Workspaces.resolve(WorkspaceSpec.builder().cloneFrom("acme/widgets").build(), key))
+                .isEqualTo(ProviderId.LOCAL);
+        assertThat(Workspaces.resolve(SNAPSHOT, bare)).isEqualTo(ProviderId.DOCKER);
+        assertThat(Workspaces.resolve(SNAPSHOT, key)).isEqualTo(ProviderId.DAYTONA);
         assertThat(Workspaces.resolve(SNAPSHOT, settings(Map.of(Workspaces.SNAPSHOT_PROVIDER_KEY, "Docker"),
-                Map.of("DAYTONA_API_KEY", "k")))).isEqualTo(Provider.DOCKER);
+                Map.of("DAYTONA_API_KEY", "k")))).isEqualTo(ProviderId.DOCKER);
         assertThat(Workspaces.resolve(SNAPSHOT, settings(Map.of(Workspaces.SNAPSHOT_PROVIDER_KEY, "daytona"),
-                Map.of()))).isEqualTo(Provider.DAYTONA);
-        assertThat(Workspaces.resolve(SNAPSHOT.newBuilder().provider(Provider.LOCAL).build(), key))
-                .isEqualTo(Provider.LOCAL);
+                Map.of()))).isEqualTo(ProviderId.DAYTONA);
+        assertThat(Workspaces.resolve(SNAPSHOT.newBuilder().provider(ProviderId.LOCAL).build(), key))
+                .isEqualTo(ProviderId.LOCAL);
         assertThatThrownBy(() -> Workspaces.resolve(SNAPSHOT, settings(Map.of(Workspaces.SNAPSHOT_PROVIDER_KEY,
                 "cloud"), Map.of()))).isInstanceOf(WorkspaceException.class)
                 .hasMessageContaining(Workspaces.SNAPSHOT_PROVIDER_KEY).hasMessageContaining("'cloud'");
@@ -35,10 +35,10 @@ class WorkspacesTest {
     void theLocalProviderRefusesASnapshotAndAWorkingDirectoryWithoutAPath() {
         Settings bare = settings(Map.of(), Map.of());
 
-        assertThatThrownBy(() -> Workspaces.create(SNAPSHOT.newBuilder().provider(Provider.LOCAL).build(), bare))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'image-or-snapshot'");
+        assertThatThrownBy(() -> Workspaces.create(SNAPSHOT.newBuilder().provider(ProviderId.LOCAL).build(), bare))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'image-or-snapshot'");
         assertThatThrownBy(() -> Workspaces.create(WorkspaceSpec.builder().workingDir("sub").build(), bare))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'sub'")
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'sub'")
                 .hasMessageContaining("subdirectory");
     }
 

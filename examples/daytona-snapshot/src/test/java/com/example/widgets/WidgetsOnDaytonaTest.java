@@ -4,7 +4,6 @@ import static dev.magpie.junit.SandboxAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.magpie.junit.Sandbox;
-import dev.magpie.sandbox.Provider;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.daytona.DaytonaWorkspace;
 import org.junit.jupiter.api.Test;
@@ -17,14 +16,14 @@ import org.junit.jupiter.api.Test;
 class WidgetsOnDaytonaTest {
 
     @Test
-    void buildsAndPassesItsTests(@Sandbox(provider = Provider.DAYTONA, snapshot = LocalDaytonaUnlessConfigured.SNAPSHOT,
+    void buildsAndPassesItsTests(@Sandbox(provider = "daytona", snapshot = LocalDaytonaUnlessConfigured.SNAPSHOT,
             workingDir = "widgets") Workspace sandbox) {
         assertThat(sandbox.exec("sh", "build.sh")).succeeded().stdout().contains("built 3 widgets");
         assertThat(sandbox.exec("sh", "test.sh")).succeeded().stdout().contains("all widgets priced");
     }
 
     @Test
-    void anEditBreaksTheTestsAndShowsInGit(@Sandbox(provider = Provider.DAYTONA,
+    void anEditBreaksTheTestsAndShowsInGit(@Sandbox(provider = "daytona",
             snapshot = LocalDaytonaUnlessConfigured.SNAPSHOT, workingDir = "widgets") DaytonaWorkspace sandbox) {
         sandbox.writeString("src/widgets.csv", sandbox.readString("src/widgets.csv") + "gizmo,\n");
 

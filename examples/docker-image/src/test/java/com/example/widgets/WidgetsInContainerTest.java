@@ -4,7 +4,6 @@ import static dev.magpie.junit.SandboxAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.magpie.junit.Sandbox;
-import dev.magpie.sandbox.Provider;
 import dev.magpie.sandbox.Workspace;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ class WidgetsInContainerTest {
 
     @Test
     void buildsAndPassesItsTests(
-            @Sandbox(provider = Provider.DOCKER, snapshot = IMAGE, cloneFrom = "acme/widgets") Workspace sandbox) {
+            @Sandbox(provider = "docker", snapshot = IMAGE, cloneFrom = "acme/widgets") Workspace sandbox) {
         assertThat(sandbox.workingDir()).isEqualTo("/workspace");
         assertThat(sandbox.exec("sh", "build.sh")).succeeded().stdout().contains("built 3 widgets");
         assertThat(sandbox.exec("sh", "test.sh")).succeeded().stdout().contains("all widgets priced");
@@ -29,7 +28,7 @@ class WidgetsInContainerTest {
 
     @Test
     void anEditBreaksTheTestsAndShowsInGit(
-            @Sandbox(provider = Provider.DOCKER, snapshot = IMAGE, cloneFrom = "acme/widgets") Workspace sandbox) {
+            @Sandbox(provider = "docker", snapshot = IMAGE, cloneFrom = "acme/widgets") Workspace sandbox) {
         sandbox.writeString("src/widgets.csv", sandbox.readString("src/widgets.csv") + "gizmo,\n");
 
         assertThat(sandbox.exec("git", "status", "--porcelain")).succeeded().stdout().isEqualTo(" M src/widgets.csv\n");

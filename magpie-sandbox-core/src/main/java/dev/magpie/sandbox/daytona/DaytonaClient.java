@@ -1,7 +1,9 @@
 package dev.magpie.sandbox.daytona;
 
+import dev.magpie.sandbox.InvalidInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,10 @@ public final class DaytonaClient {
     public static final String LABEL_OWNER = "magpie.dev/owner";
     /** Unique per create call, to find a sandbox whose create reply was lost. */
     public static final String LABEL_CREATE_TOKEN = "magpie.dev/create-token";
+    /** The host of the JVM that created the sandbox. */
+    public static final String LABEL_HOST = "magpie.dev/host";
+    /** The JVM that created the sandbox ({@code pid@startMillis}), so that a sweep can tell it has ended. */
+    public static final String LABEL_JVM = "magpie.dev/jvm";
 
     private static final int DELETE_CONFLICT_ATTEMPTS = 8;
     private static final int LOST_CREATE_LOOKS = 3;
@@ -40,7 +46,7 @@ public final class DaytonaClient {
         this.http = new Http(config);
         this.base = HttpUrl.parse(config.apiUrl());
         if (base == null) {
-            throw new IllegalArgumentException("Not a valid Daytona API URL: " + config.apiUrl());
+            throw new InvalidInputException("The Daytona API URL must be an http:// or https:// URL, but was '" + config.apiUrl() + "'; set DAYTONA_API_URL or " + DaytonaConfig.API_URL + " to such a URL.");
         }
     }
 
@@ -61,7 +67,8 @@ public final class DaytonaClient {
     public DaytonaSandbox create(DaytonaCreateRequest request) {
         String token = UUID.randomUUID().toString();
         DaytonaCreateRequest.Builder labelled = request.newBuilder()
-                .label(LABEL_MANAGED, "true").label(LABEL_OWNER, config().owner()).label(LABEL_CREATE_TOKEN, token);
+                .label(LABEL_MANAGED, "true").label(LABEL_OWNER, config().owner()).label(LABEL_CREATE_TOKEN, token)
+                .label(LABEL_HOST, JvmIdentity.current().host()).label(LABEL_JVM, JvmIdentity.current().label());
         if (request.target().isEmpty()) {
             config().target().ifPresent(labelled::target);
         }
@@ -174,7 +181,8 @@ public final class DaytonaClient {
             if (now >= end) {
                 throw new DaytonaStartException(current.id(), current.state(), current.errorReason(),
                         "Daytona sandbox " + current.id() + " did not start within " + deadline.toSeconds()
-                                + " s (last state " + current.state() + "). Raise " + DaytonaConfig.START_TIMEOUT + ".");
+                                + " s (last state " + current.state() + "). Raise "
+                                + DaytonaConfig.START_TIMEOUT + ".");
             }
             if (now - start > 5_000_000_000L) {
                 intervalMs = Math.min(1_000, Math.round(intervalMs * 1.1));
@@ -215,7 +223,8 @@ public final class DaytonaClient {
                 delete(sandbox.id());
             }
         } catch (WorkspaceException e) {
-            WorkspaceException leak = new WorkspaceException("Creating a Daytona sandbox failed (" + cause.getMessage()
+            WorkspaceException leak = new WorkspaceException("Creating a Daytona sandbox failed ("
+                    + cause.getMessage()
                     + "), and finding what it may have created failed too (" + e.getMessage() + "). A sandbox "
                     + "labelled " + LABEL_CREATE_TOKEN + "=" + token + " may be left; the sweep deletes it.", cause);
             leak.addSuppressed(e);
@@ -240,7 +249,7 @@ public final class DaytonaClient {
         try {
             return Http.JSON.writeValueAsBytes(value);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+            throw new WorkspaceException("Could not write a request body as JSON: " + e.getMessage(), e);
         }
     }
 

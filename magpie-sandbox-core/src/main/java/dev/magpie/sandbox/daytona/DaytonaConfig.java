@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.daytona;
 
+import dev.magpie.sandbox.InvalidInputException;
 import dev.magpie.sandbox.Settings;
 import java.time.Duration;
 import java.util.Objects;
@@ -37,14 +38,14 @@ public final class DaytonaConfig {
 
     private DaytonaConfig(Builder b) {
         if (b.apiKey == null || b.apiKey.isBlank()) {
-            throw new IllegalArgumentException("A Daytona API key is required: set DAYTONA_API_KEY or "
+            throw new InvalidInputException("A Daytona API key is required: set DAYTONA_API_KEY or "
                     + API_KEY + ".");
         }
         this.apiKey = b.apiKey.trim();
         this.apiUrl = trimSlash(Objects.requireNonNull(b.apiUrl, "apiUrl"));
         if (!apiUrl.startsWith("http://") && !apiUrl.startsWith("https://")) {
-            throw new IllegalArgumentException("The Daytona API URL must start with http:// or https://, but was '"
-                    + apiUrl + "'.");
+            throw new InvalidInputException("The Daytona API URL must start with http:// or https://, but was '"
+                    + apiUrl + "'. Set DAYTONA_API_URL or " + API_URL + " to a URL such as " + DEFAULT_API_URL + ".");
         }
         this.organizationId = blankToNull(b.organizationId);
         this.target = blankToNull(b.target);
@@ -52,7 +53,8 @@ public final class DaytonaConfig {
         this.startTimeout = positive("startTimeout", b.startTimeout);
         this.readTimeout = positive("readTimeout", b.readTimeout);
         if (b.maxRetries < 0) {
-            throw new IllegalArgumentException("maxRetries must not be negative, was " + b.maxRetries);
+            throw new InvalidInputException("maxRetries must not be negative, but was " + b.maxRetries
+                    + "; pass 0 to never retry.");
         }
         this.maxRetries = b.maxRetries;
         this.retryBaseDelay = Objects.requireNonNull(b.retryBaseDelay, "retryBaseDelay");
@@ -71,7 +73,7 @@ public final class DaytonaConfig {
     /**
      * The configuration the settings and the environment describe.
      *
-     * @throws IllegalArgumentException when no API key is configured
+     * @throws dev.magpie.sandbox.InvalidInputException when no API key is configured
      */
     public static DaytonaConfig fromSettings(Settings settings) {
         Builder b = builder();
@@ -159,7 +161,8 @@ public final class DaytonaConfig {
 
     private static Duration positive(String name, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + value);
+            throw new InvalidInputException(name + " must be a positive duration, but was " + value
+                    + "; pass a positive duration.");
         }
         return value;
     }
@@ -242,7 +245,7 @@ public final class DaytonaConfig {
             return this;
         }
 
-        /** @throws IllegalArgumentException when the key is missing or a value is out of range */
+        /** @throws dev.magpie.sandbox.InvalidInputException when the key is missing or a value is out of range */
         public DaytonaConfig build() {
             return new DaytonaConfig(this);
         }

@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.daytona;
 
+import dev.magpie.sandbox.InvalidInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,7 +169,8 @@ public final class DaytonaCreateRequest {
         /** Minutes of inactivity before Daytona stops the sandbox; 0 disables auto-stop. */
         public Builder autoStopMinutes(int minutes) {
             if (minutes < 0) {
-                throw new IllegalArgumentException("autoStopMinutes must not be negative, was " + minutes);
+                throw new InvalidInputException("autoStopMinutes must not be negative, but was " + minutes
+                        + "; pass 0 to never stop the sandbox automatically.");
             }
             this.autoStopMinutes = minutes;
             return this;

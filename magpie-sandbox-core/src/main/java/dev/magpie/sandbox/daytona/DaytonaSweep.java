@@ -1,7 +1,9 @@
 package dev.magpie.sandbox.daytona;
 
 import dev.magpie.sandbox.Settings;
+import dev.magpie.sandbox.InvalidInputException;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Deletes sandboxes this library created that outlived a test run: those labelled {@value DaytonaClient#LABEL_MANAGED}
@@ -54,7 +57,8 @@ public final class DaytonaSweep {
     public Result run(String owner, Duration olderThan, boolean dryRun) {
         Objects.requireNonNull(owner, "owner");
         if (olderThan.isNegative()) {
-            throw new IllegalArgumentException("olderThan must not be negative, was " + olderThan);
+            throw new InvalidInputException("olderThan must not be negative, but was " + olderThan
+                    + "; pass zero to delete every sandbox of the owner.");
         }
         Instant cutoff = clock.instant().minus(olderThan);
         List<String> deleted = new ArrayList<>();
@@ -71,6 +75,36 @@ public final class DaytonaSweep {
                 if (!dryRun) {
                     client.delete(s.id());
                 }
+                deleted.add(s.id());
+            } catch (WorkspaceException e) {
+                failed.put(s.id(), e.getMessage());
+            }
+        }
+        return new Result(deleted, kept, failed);
+    }
+
+    /**
+     * Deletes the owner's sandboxes that a JVM of this host created and that JVM has ended; a sandbox of a live JVM,
+     * of another host, or without those labels is kept.
+     */
+    public Result runForEndedJvms(String owner) {
+        Objects.requireNonNull(owner, "owner");
+        JvmIdentity self = JvmIdentity.current();
+        List<String> deleted = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        Map<String, String> failed = new java.util.TreeMap<>();
+        for (DaytonaSandbox s : client.list(Map.of(DaytonaClient.LABEL_MANAGED, "true",
+                DaytonaClient.LABEL_OWNER, owner))) {
+            Optional<JvmIdentity> creator = JvmIdentity.parse(s.labels().get(DaytonaClient.LABEL_HOST),
+                    s.labels().get(DaytonaClient.LABEL_JVM));
+            boolean ended = creator.isPresent() && creator.get().host().equals(self.host())
+                    && !creator.get().equals(self) && !creator.get().isAlive();
+            if (!ended) {
+                kept.add(s.id());
+                continue;
+            }
+            try {
+                client.delete(s.id());
                 deleted.add(s.id());
             } catch (WorkspaceException e) {
                 failed.put(s.id(), e.getMessage());

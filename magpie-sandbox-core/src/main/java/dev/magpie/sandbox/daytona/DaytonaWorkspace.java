@@ -6,7 +6,10 @@ import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.WorkspaceSpec;
-import dev.magpie.sandbox.internal.BaseWorkspace;
+import dev.magpie.sandbox.ProviderId;
+import dev.magpie.sandbox.Transcript;
+import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.internal.WorkspaceCore;
 import dev.magpie.sandbox.internal.PathRules;
 import dev.magpie.sandbox.internal.ShellWords;
 import java.time.Duration;
@@ -32,12 +35,13 @@ import java.util.Optional;
  * (and an exec in a subdirectory) one toolbox call resolves the path with {@code realpath -m} in the sandbox,
  * which therefore needs GNU coreutils. Deleting a symlink deletes the link, never its target.
  */
-public final class DaytonaWorkspace extends BaseWorkspace {
+public final class DaytonaWorkspace implements Workspace {
 
     /** Minutes of inactivity before Daytona stops a sandbox the request did not give an interval. */
     public static final int DEFAULT_AUTO_STOP_MINUTES = 30;
     static final Duration SETUP_TIMEOUT = Duration.ofMinutes(2);
 
+    private final WorkspaceCore core;
     private final DaytonaClient client;
     private final DaytonaToolbox toolbox;
     private final DaytonaSandbox sandbox;
@@ -45,13 +49,13 @@ public final class DaytonaWorkspace extends BaseWorkspace {
     private final RealPathCheck realPaths;
 
     private DaytonaWorkspace(DaytonaClient client, DaytonaToolbox toolbox, DaytonaSandbox sandbox, String workingDir) {
-        super("daytona");
+        this.core = WorkspaceCore.lexical(ProviderId.DAYTONA, this);
         this.client = client;
         this.toolbox = toolbox;
         this.sandbox = sandbox;
         this.workingDir = workingDir;
         this.realPaths = new RealPathCheck(toolbox, workingDir);
-        transcript().addSecret(client.config().apiKey());
+        core.transcript().addSecret(client.config().apiKey());
     }
 
     /**
@@ -77,6 +81,7 @@ public final class DaytonaWorkspace extends BaseWorkspace {
             DaytonaToolbox toolbox = client.toolbox(started);
             String dir = resolveWorkingDir(toolbox, workingDir);
             DaytonaWorkspace workspace = new DaytonaWorkspace(client, toolbox, started, dir);
+            workspace.core.addSecretsOf(request.env());
             workspace.setup();
             return workspace;
         } catch (RuntimeException e) {
@@ -87,53 +92,6 @@ public final class DaytonaWorkspace extends BaseWorkspace {
             }
             throw e;
         }
-    }
-
-    /**
-     * Creates the workspace a provider-neutral spec describes, configured from the settings. Besides the spec, the
-     * original's variables apply: {@code DAYTONA_SNAPSHOT_NAME} (when the spec names no snapshot),
-     * {@code DAYTONA_ENV} ({@code K=V,K2=V2}, under the spec's env) and {@code DAYTONA_VOLUME_ID} with
-     * {@code DAYTONA_VOLUME_MOUNT_PATH}.
-     *
-     * @throws ProviderUnavailableException when no API key is configured
-     */
-    public static DaytonaWorkspace fromSpec(WorkspaceSpec spec, Settings settings) {
-        if (!DaytonaConfig.isConfigured(settings)) {
-            throw new ProviderUnavailableException("daytona", "no API key; set DAYTONA_API_KEY or "
-                    + DaytonaConfig.API_KEY);
-        }
-        if (spec.path().isPresent() || spec.clone().isPresent()) {
-            throw new IllegalArgumentException("The daytona provider starts from a snapshot, not from a path or a "
-                    + "clone: " + spec + ". Bake the repository into a snapshot, or use the local provider.");
-        }
-        DaytonaCreateRequest.Builder request = DaytonaCreateRequest.builder()
-                .snapshot(spec.snapshot().orElse(settings.env("DAYTONA_SNAPSHOT_NAME").orElse(null)));
-        settings.env("DAYTONA_ENV").ifPresent(list -> request.env(parsePairs(list)));
-        request.env(spec.env());
-        Optional<String> volume = settings.env("DAYTONA_VOLUME_ID");
-        if (volume.isPresent()) {
-            request.volume(DaytonaVolume.of(volume.get(), settings.env("DAYTONA_VOLUME_MOUNT_PATH").orElseThrow(
-                    () -> new IllegalArgumentException("DAYTONA_VOLUME_ID is set but DAYTONA_VOLUME_MOUNT_PATH is "
-                            + "not; set where the volume is mounted, e.g. /home/daytona/volume."))));
-        }
-        return create(DaytonaClient.of(DaytonaConfig.fromSettings(settings)), request.build(),
-                spec.workingDir().orElse(null));
-    }
-
-    static Map<String, String> parsePairs(String list) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : list.split(",")) {
-            if (pair.isBlank()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("DAYTONA_ENV must be K=V pairs separated by commas, but has '"
-                        + pair.trim() + "'.");
-            }
-            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
-        }
-        return out;
     }
 
     /** The sandbox as Daytona reported it when it started. */
@@ -157,49 +115,93 @@ public final class DaytonaWorkspace extends BaseWorkspace {
     }
 
     @Override
-    protected ExecResult doExec(ExecRequest request) {
-        String dir = request.subdirectory().map(this::resolve).orElse(workingDir);
+    public ProviderId provider() {
+        return core.provider();
+    }
+
+    @Override
+    public Transcript transcript() {
+        return core.view();
+    }
+
+    @Override
+    public ExecResult exec(ExecRequest request) {
+        return core.exec(request, this::doExec);
+    }
+
+    @Override
+    public byte[] readFile(String path) {
+        return doReadFile(core.resolve(path));
+    }
+
+    @Override
+    public void writeFile(String path, byte[] content) {
+        Objects.requireNonNull(content, "content");
+        doWriteFile(core.resolve(path), content);
+    }
+
+    @Override
+    public boolean exists(String path) {
+        return doExists(core.resolve(path));
+    }
+
+    @Override
+    public List<String> list(String directory) {
+        return doList(core.resolve(directory));
+    }
+
+    @Override
+    public void delete(String path) {
+        doDelete(core.resolveForDelete(path));
+    }
+
+    @Override
+    public void destroy() {
+        core.destroy(this::doDestroy);
+    }
+
+    @Override
+    public String toString() {
+        return core.describe();
+    }
+
+    private ExecResult doExec(ExecRequest request) {
+        String dir = request.subdirectory().map(core::resolve).orElse(workingDir);
         if (request.subdirectory().isPresent()) {
             realPaths.check(dir, relative(dir));
         }
         return SessionExec.run(toolbox, request, dir, request.env());
     }
 
-    @Override
-    protected byte[] doReadFile(String absolutePath) {
+    private byte[] doReadFile(String absolutePath) {
         realPaths.check(absolutePath, relative(absolutePath));
         return toolbox.download(absolutePath).orElseThrow(() -> new WorkspaceException("No file at '"
                 + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir + ")."));
     }
 
-    @Override
-    protected void doWriteFile(String absolutePath, byte[] content) {
+    private void doWriteFile(String absolutePath, byte[] content) {
         realPaths.check(absolutePath, relative(absolutePath));
         toolbox.upload(absolutePath, content);
     }
 
-    @Override
-    protected boolean doExists(String absolutePath) {
+    private boolean doExists(String absolutePath) {
         realPaths.check(absolutePath, relative(absolutePath));
         return toolbox.exists(absolutePath);
     }
 
-    @Override
-    protected List<String> doList(String absolutePath) {
+    private List<String> doList(String absolutePath) {
         realPaths.check(absolutePath, relative(absolutePath));
         return toolbox.list(absolutePath).orElseThrow(() -> new WorkspaceException("No directory at '"
                 + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir + ")."))
                 .stream().map(DaytonaToolbox.FileEntry::name).sorted().toList();
     }
 
-    @Override
-    protected void doDelete(String absolutePath) {
+    private void doDelete(String absolutePath) {
         realPaths.checkEntry(absolutePath, relative(absolutePath));
         toolbox.delete(absolutePath);
     }
 
-    @Override
-    protected void doDestroy() {
+    private void doDestroy() {
         Http.uninterrupted(() -> client.delete(sandbox.id()));
     }
 
@@ -216,11 +218,11 @@ public final class DaytonaWorkspace extends BaseWorkspace {
         try {
             DaytonaToolbox.ExecuteResult result = toolbox.execute(script, workingDir, null, SETUP_TIMEOUT);
             if (result.exitCode() != 0) {
-                transcript().note("workspace setup exited " + result.exitCode() + " (tolerated): "
+                core.transcript().note("workspace setup exited " + result.exitCode() + " (tolerated): "
                         + tail(result.result()));
             }
         } catch (DaytonaApiException e) {
-            transcript().note("workspace setup " + (e.status() == 408 ? "timed out after "
+            core.transcript().note("workspace setup " + (e.status() == 408 ? "timed out after "
                     + SETUP_TIMEOUT.toSeconds() + " s" : "failed: " + e.getMessage()) + " (tolerated)");
         }
     }

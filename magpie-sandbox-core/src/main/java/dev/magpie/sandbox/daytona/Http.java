@@ -91,7 +91,7 @@ final class Http {
         try {
             return RequestBody.create(JSON.writeValueAsBytes(value), JSON_TYPE);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new WorkspaceException("Could not write a request body as JSON: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.daytona;
 
+import dev.magpie.sandbox.InvalidInputException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.internal.ShellWords;
 import java.util.Base64;
@@ -21,7 +22,7 @@ final class ShellCommand {
         StringBuilder line = new StringBuilder("cd ").append(ShellWords.quote(directory)).append(" && ");
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (!NAME.matcher(e.getKey()).matches()) {
-                throw new IllegalArgumentException("Environment variable name '" + e.getKey()
+                throw new InvalidInputException("Environment variable name '" + e.getKey()
                         + "' is not valid in a shell; use letters, digits and underscores, not starting with a digit.");
             }
             line.append("export ").append(e.getKey()).append('=').append(ShellWords.quote(e.getValue())).append(" && ");

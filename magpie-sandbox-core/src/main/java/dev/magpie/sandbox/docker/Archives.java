@@ -1,8 +1,8 @@
 package dev.magpie.sandbox.docker;
 
+import dev.magpie.sandbox.WorkspaceException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -26,7 +26,7 @@ final class Archives {
             tar.write(content);
             tar.closeArchiveEntry();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new WorkspaceException("Could not pack a file into a tar archive in memory: " + e.getMessage(), e);
         }
         return bytes.toByteArray();
     }

@@ -9,7 +9,6 @@ import dev.magpie.sandbox.WorkspaceException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -81,7 +80,8 @@ final class ContainerFiles {
         } catch (NotFoundException e) {
             throw missing(path, e);
         } catch (IOException e) {
-            throw new UncheckedIOException("Reading '" + relative(path) + "' from container " + shortId(), e);
+            throw new WorkspaceException("Could not read '" + relative(path) + "' from container " + shortId() + ": "
+                    + e.getMessage() + ". Check that the container still runs.", e);
         }
     }
 

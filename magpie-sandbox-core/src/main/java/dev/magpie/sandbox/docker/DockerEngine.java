@@ -4,11 +4,13 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ContainerConfig;
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.JvmIdentity;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
@@ -68,7 +70,7 @@ public final class DockerEngine {
     private static DockerEngine open(Map<String, String> environment, Duration probeTimeout) {
         EngineProbe.Result probe = EngineProbe.probe(environment, probeTimeout);
         if (probe.endpoint().isEmpty()) {
-            throw new ProviderUnavailableException("docker", "no Docker engine answered ("
+            throw new ProviderUnavailableException(ProviderId.DOCKER, "no Docker engine answered ("
                     + String.join("; ", probe.failures()) + "). Start one (for example with .ci/docker-setup), "
                     + "or point DOCKER_HOST at it.");
         }
@@ -78,7 +80,7 @@ public final class DockerEngine {
             transport = DockerClientFactory.instance().getTransportConfig();
             client = DockerClientProviderStrategy.getClientForConfig(transport);
         } catch (RuntimeException e) {
-            throw new ProviderUnavailableException("docker", "the engine at " + probe.endpoint().get()
+            throw new ProviderUnavailableException(ProviderId.DOCKER, "the engine at " + probe.endpoint().get()
                     + " answered a ping, but Testcontainers could not connect to it: " + e.getMessage());
         }
         try {
@@ -88,6 +90,11 @@ public final class DockerEngine {
                     + transport.getDockerHost() + ": " + e.getMessage() + ". Remove them with: docker rm -f"
                     + " $(docker ps -aq --filter label=" + ContainerLabels.OWNER + ")", e);
         }
+    }
+
+    /** Removes the containers that JVMs that have ended left on this engine; returns their ids. */
+    List<String> sweepStale() {
+        return new StaleContainerSweeper(client, owner).sweep();
     }
 
     /** Where the engine listens, such as {@code unix:///var/run/docker.sock}. */

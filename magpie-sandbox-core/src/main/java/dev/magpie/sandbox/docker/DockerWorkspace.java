@@ -6,10 +6,14 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.WorkspaceException;
-import dev.magpie.sandbox.internal.BaseWorkspace;
+import dev.magpie.sandbox.ProviderId;
+import dev.magpie.sandbox.Transcript;
+import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.internal.WorkspaceCore;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -21,11 +25,12 @@ import java.util.function.Supplier;
  * Destroy removes the container (with force) and is idempotent. Containers carry labels naming this JVM, so that
  * a later run removes those a killed JVM left behind. Create one with {@link #builder(String)}.
  */
-public final class DockerWorkspace extends BaseWorkspace {
+public final class DockerWorkspace implements Workspace {
 
     /** The working directory when none is given. */
     public static final String DEFAULT_WORKING_DIR = "/workspace";
 
+    private final WorkspaceCore core;
     private final DockerClient client;
     private final String containerId;
     private final String image;
@@ -33,12 +38,13 @@ public final class DockerWorkspace extends BaseWorkspace {
     private final ContainerExec exec;
     private final ContainerFiles files;
 
-    DockerWorkspace(DockerClient client, String containerId, String image, String workingDir) {
-        super("docker");
+    DockerWorkspace(DockerClient client, String containerId, String image, String workingDir, Map<String, String> env) {
+        this.core = WorkspaceCore.lexical(ProviderId.DOCKER, this);
         this.client = client;
         this.containerId = containerId;
         this.image = image;
         this.workingDir = workingDir;
+        core.addSecretsOf(env);
         this.exec = new ContainerExec(client, containerId);
         this.files = new ContainerFiles(client, containerId, exec, workingDir);
     }
@@ -66,44 +72,89 @@ public final class DockerWorkspace extends BaseWorkspace {
 
     /** The labels of the container, as the engine reports them. */
     public Map<String, String> labels() {
-        checkOpen();
+        core.checkOpen();
         return Map.copyOf(client.inspectContainerCmd(containerId).exec().getConfig().getLabels());
     }
 
     @Override
-    protected ExecResult doExec(ExecRequest request) {
+    public ProviderId provider() {
+        return core.provider();
+    }
+
+    @Override
+    public Transcript transcript() {
+        return core.view();
+    }
+
+    @Override
+    public ExecResult exec(ExecRequest request) {
+        return core.exec(request, this::doExec);
+    }
+
+    @Override
+    public byte[] readFile(String path) {
+        return doReadFile(core.resolve(path));
+    }
+
+    @Override
+    public void writeFile(String path, byte[] content) {
+        Objects.requireNonNull(content, "content");
+        doWriteFile(core.resolve(path), content);
+    }
+
+    @Override
+    public boolean exists(String path) {
+        return doExists(core.resolve(path));
+    }
+
+    @Override
+    public List<String> list(String directory) {
+        return doList(core.resolve(directory));
+    }
+
+    @Override
+    public void delete(String path) {
+        doDelete(core.resolveForDelete(path));
+    }
+
+    @Override
+    public void destroy() {
+        core.destroy(this::doDestroy);
+    }
+
+    @Override
+    public String toString() {
+        return core.describe();
+    }
+
+    private ExecResult doExec(ExecRequest request) {
         if (request.subdirectory().isEmpty()) {
             return engine("run " + request.command(), () -> exec.run(request, workingDir));
         }
-        String directory = resolve(request.subdirectory().get());
+        String directory = core.resolve(request.subdirectory().get());
         return engine("run " + request.command(), () -> exec.run(request, directory, workingDir));
     }
 
-    @Override
-    protected byte[] doReadFile(String absolutePath) {
+    private byte[] doReadFile(String absolutePath) {
         return engine("read " + absolutePath, () -> files.read(absolutePath));
     }
 
-    @Override
-    protected void doWriteFile(String absolutePath, byte[] content) {
+    private void doWriteFile(String absolutePath, byte[] content) {
         engine("write " + absolutePath, () -> {
             files.write(absolutePath, content);
             return null;
         });
     }
 
-    @Override
-    protected boolean doExists(String absolutePath) {
+    private boolean doExists(String absolutePath) {
         return engine("check " + absolutePath, () -> files.exists(absolutePath));
     }
 
-    @Override
-    protected List<String> doList(String absolutePath) {
+    private List<String> doList(String absolutePath) {
         return engine("list " + absolutePath, () -> files.list(absolutePath));
     }
 
-    @Override
-    protected void doDelete(String absolutePath) {
+    private void doDelete(String absolutePath) {
         engine("delete " + absolutePath, () -> {
             files.delete(absolutePath);
             return null;
@@ -131,8 +182,7 @@ public final class DockerWorkspace extends BaseWorkspace {
         }
     }
 
-    @Override
-    protected void doDestroy() {
+    private void doDestroy() {
         remove(client, containerId);
     }
 

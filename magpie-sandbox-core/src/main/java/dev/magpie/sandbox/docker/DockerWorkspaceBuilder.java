@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.docker;
 
+import dev.magpie.sandbox.InvalidInputException;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.DockerException;
@@ -50,7 +51,7 @@ public final class DockerWorkspaceBuilder {
     DockerWorkspaceBuilder(String image) {
         Objects.requireNonNull(image, "image");
         if (image.isBlank()) {
-            throw new IllegalArgumentException("A Docker workspace needs an image name, such as"
+            throw new InvalidInputException("A Docker workspace needs an image name, such as"
                     + " magpie/debian-git:bookworm; got a blank one.");
         }
         this.image = image.trim();
@@ -59,7 +60,7 @@ public final class DockerWorkspaceBuilder {
     /** The absolute directory in the container where commands run; created when missing. */
     public DockerWorkspaceBuilder workingDir(String absolutePath) {
         if (absolutePath == null || !absolutePath.startsWith("/")) {
-            throw new IllegalArgumentException("The working directory of a container must be an absolute path such"
+            throw new InvalidInputException("The working directory of a container must be an absolute path such"
                     + " as /workspace; got '" + absolutePath + "'.");
         }
         this.workingDir = PathRules.resolve("/", absolutePath);
@@ -80,7 +81,7 @@ public final class DockerWorkspaceBuilder {
     /** A label on the container; the library's own ownership labels cannot be replaced. */
     public DockerWorkspaceBuilder label(String key, String value) {
         if (ContainerLabels.isReserved(key)) {
-            throw new IllegalArgumentException("Label '" + key + "' is set by the library to find containers of"
+            throw new InvalidInputException("Label '" + key + "' is set by the library to find containers of"
                     + " dead JVMs; choose another key.");
         }
         labels.put(key, Objects.requireNonNull(value, "value"));
@@ -119,7 +120,7 @@ public final class DockerWorkspaceBuilder {
     /** A memory limit in bytes; 0 means none. */
     public DockerWorkspaceBuilder memoryBytes(long bytes) {
         if (bytes < 0 || bytes > 0 && bytes < 6L * 1024 * 1024) {
-            throw new IllegalArgumentException("A container memory limit must be 0 (none) or at least 6 MiB; got "
+            throw new InvalidInputException("A container memory limit must be 0 (none) or at least 6 MiB; got "
                     + bytes + " bytes.");
         }
         this.memoryBytes = bytes;
@@ -129,7 +130,7 @@ public final class DockerWorkspaceBuilder {
     /** A CPU limit in cores, such as 1.5; 0 means none. */
     public DockerWorkspaceBuilder cpus(double cores) {
         if (cores < 0 || Double.isNaN(cores)) {
-            throw new IllegalArgumentException("A CPU limit must be 0 (none) or a positive number of cores; got "
+            throw new InvalidInputException("A CPU limit must be 0 (none) or a positive number of cores; got "
                     + cores + ".");
         }
         this.cpus = cores;
@@ -150,14 +151,14 @@ public final class DockerWorkspaceBuilder {
      */
     public DockerWorkspace build() {
         if (ref != null && repository == null) {
-            throw new IllegalArgumentException("ref '" + ref + "' needs a repository; set repository as well.");
+            throw new InvalidInputException("ref '" + ref + "' needs a repository; set repository as well.");
         }
         if (repository != null && copyFrom != null) {
-            throw new IllegalArgumentException("Fill the working directory from a repository or from a directory,"
+            throw new InvalidInputException("Fill the working directory from a repository or from a directory,"
                     + " not both: repository='" + repository + "', copyFrom='" + copyFrom + "'.");
         }
         if (copyFrom != null && !Files.isDirectory(copyFrom)) {
-            throw new IllegalArgumentException("copyFrom must be an existing directory, but " + copyFrom.toAbsolutePath()
+            throw new InvalidInputException("copyFrom must be an existing directory, but " + copyFrom.toAbsolutePath()
                     + " is not one.");
         }
         DockerEngine engine = DockerEngine.connect(probeTimeout);
@@ -177,7 +178,7 @@ public final class DockerWorkspaceBuilder {
         }
         try {
             client.startContainerCmd(containerId).exec();
-            DockerWorkspace workspace = new DockerWorkspace(client, containerId, image, workingDir);
+            DockerWorkspace workspace = new DockerWorkspace(client, containerId, image, workingDir, env);
             fill(client, containerId, imageUser);
             return workspace;
         } catch (RuntimeException e) {

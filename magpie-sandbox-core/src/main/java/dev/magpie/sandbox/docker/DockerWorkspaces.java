@@ -1,7 +1,8 @@
 package dev.magpie.sandbox.docker;
 
 import dev.magpie.sandbox.Settings;
-import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.ConfigurationException;
+import dev.magpie.sandbox.InvalidInputException;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.internal.GithubShorthand;
 import java.util.Locale;
@@ -37,15 +38,22 @@ public final class DockerWorkspaces {
     private DockerWorkspaces() {
     }
 
-    /** Creates the container workspace a spec describes. */
-    public static DockerWorkspace create(WorkspaceSpec spec, Settings settings) {
+    /** Refuses what a container cannot honour, and bad {@code magpie.docker.*} settings, before anything starts. */
+    static void validate(WorkspaceSpec spec, Settings settings) {
         if (spec.path().isPresent()) {
-            throw new IllegalArgumentException("A Docker workspace starts from an image, not from path '"
-                    + spec.path().get() + "'; use DockerWorkspace.builder(image).copyFrom(path) to copy a directory in.");
+            throw new InvalidInputException("A Docker workspace starts from an image, but the spec names path '"
+                    + spec.path().get() + "'. Remove path, or use DockerWorkspace.builder(image).copyFrom(path) to copy"
+                    + " a directory in.");
         }
-        String image = spec.snapshot().or(() -> settings.get(IMAGE_KEY)).orElseThrow(() -> new WorkspaceException(
-                "A Docker workspace needs an image: set snapshot (the image name) or the configuration key '"
-                        + IMAGE_KEY + "'."));
+        image(spec, settings);
+        memory(settings);
+        cpus(settings);
+        cloneMode(settings);
+    }
+
+    /** Creates the container workspace a spec describes. */
+    static DockerWorkspace create(WorkspaceSpec spec, Settings settings) {
+        String image = image(spec, settings);
         DockerWorkspaceBuilder builder = DockerWorkspace.builder(image)
                 .workingDir(spec.workingDir().orElse(settings.get(WORKING_DIR_KEY, DockerWorkspace.DEFAULT_WORKING_DIR)))
                 .env(spec.env())
@@ -54,9 +62,15 @@ public final class DockerWorkspaces {
                 .cpus(cpus(settings))
                 .cloneMode(cloneMode(settings))
                 .probeTimeout(settings.getDuration(PROBE_TIMEOUT_KEY, DockerEngine.DEFAULT_PROBE_TIMEOUT));
-        spec.clone().ifPresent(source -> builder.repository(expandShorthand(source, settings)));
+        spec.cloneFrom().ifPresent(source -> builder.repository(expandShorthand(source, settings)));
         spec.ref().ifPresent(builder::ref);
         return builder.build();
+    }
+
+    private static String image(WorkspaceSpec spec, Settings settings) {
+        return spec.snapshot().or(() -> settings.get(IMAGE_KEY)).orElseThrow(() -> new InvalidInputException(
+                "A Docker workspace needs an image, but the spec names no snapshot and '" + IMAGE_KEY + "' is not set."
+                        + " Set snapshot to the image name, or the configuration key '" + IMAGE_KEY + "'."));
     }
 
     /** {@code org/name} names a repository below the GitHub base that local workspaces use. */
@@ -102,8 +116,7 @@ public final class DockerWorkspaces {
         }
     }
 
-    private static WorkspaceException invalid(String key, String value, String expected) {
-        return new WorkspaceException("Configuration key '" + key + "' (environment variable "
-                + Settings.environmentName(key) + ") must be " + expected + ", but was '" + value + "'.");
+    private static ConfigurationException invalid(String key, String value, String expected) {
+        return new ConfigurationException(key, value, expected);
     }
 }

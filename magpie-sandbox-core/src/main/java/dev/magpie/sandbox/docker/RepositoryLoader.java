@@ -8,7 +8,6 @@ import dev.magpie.sandbox.internal.Redactor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -71,7 +70,8 @@ final class RepositoryLoader {
         try {
             temp = Files.createTempDirectory("magpie-docker-clone-");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new WorkspaceException("Could not create a temporary directory to clone into on this machine: "
+                    + e.getMessage() + ". Check that java.io.tmpdir is writable.", e);
         }
         try {
             Path checkout = temp.resolve("repo");
@@ -95,7 +95,8 @@ final class RepositoryLoader {
                 client.copyArchiveToContainerCmd(containerId).withRemotePath(workingDir).withTarInputStream(in).exec();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Copying " + directory + " into container " + containerId, e);
+            throw new WorkspaceException("Could not copy " + directory + " into container " + containerId + ": "
+                    + e.getMessage(), e);
         } finally {
             if (tar != null) {
                 deleteTree(tar);
@@ -190,7 +191,8 @@ final class RepositoryLoader {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete the temporary " + root, e);
+            throw new WorkspaceException("Could not delete the temporary " + root + ": " + e.getMessage()
+                    + ". Delete it by hand.", e);
         }
     }
 }

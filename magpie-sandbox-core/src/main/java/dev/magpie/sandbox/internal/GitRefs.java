@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.internal;
 
+import dev.magpie.sandbox.InvalidInputException;
 /** The refs that workspaces check out: a branch, tag or commit, never something git would read as an option. */
 public final class GitRefs {
 
@@ -9,12 +10,13 @@ public final class GitRefs {
     /**
      * The ref trimmed, or {@code null} when blank.
      *
-     * @throws IllegalArgumentException when it starts with {@code -} or holds a NUL byte
+     * @throws dev.magpie.sandbox.InvalidInputException when it starts with {@code -} or holds a NUL byte
      */
     public static String checked(String value) {
         String ref = value == null || value.isBlank() ? null : value.trim();
         if (ref != null && (ref.startsWith("-") || ref.contains("\0"))) {
-            throw new IllegalArgumentException("ref must be a branch, tag or commit, but was '" + value + "'.");
+            throw new InvalidInputException("ref must be a branch, tag or commit, but was '" + value
+                    + "'; pass a branch, tag or commit name that does not start with '-'.");
         }
         return ref;
     }

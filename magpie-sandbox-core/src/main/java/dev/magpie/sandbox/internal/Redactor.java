@@ -36,6 +36,12 @@ public final class Redactor {
         return KNOWN_TOKENS.matcher(out).replaceAll(MASK);
     }
 
+    /** Whether an environment variable or key of this name holds a credential, by the rules that mask it. */
+    public static boolean looksSecret(String name) {
+        String probe = name + "=probe-value";
+        return !redact(probe).equals(probe);
+    }
+
     /** The text with credential patterns replaced. */
     public static String redact(String text) {
         return redact(text, List.of());

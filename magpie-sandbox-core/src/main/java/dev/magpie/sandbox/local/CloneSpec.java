@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.local;
 
+import dev.magpie.sandbox.InvalidInputException;
 import dev.magpie.sandbox.internal.GitRefs;
 import dev.magpie.sandbox.internal.GithubShorthand;
 import java.util.Objects;
@@ -93,7 +94,7 @@ public final class CloneSpec {
         private Builder(String source) {
             Objects.requireNonNull(source, "source");
             if (source.isBlank()) {
-                throw new IllegalArgumentException("A clone source is required: org/name, a git URL or a path.");
+                throw new InvalidInputException("A clone source is required, but it was blank; pass org/name, a git URL or a local path.");
             }
             this.source = source.trim();
         }
@@ -106,7 +107,8 @@ public final class CloneSpec {
         /** Shallow history of {@code commits} commits; must be positive. */
         public Builder depth(int commits) {
             if (commits < 1) {
-                throw new IllegalArgumentException("depth must be at least 1 commit, but was " + commits + ".");
+                throw new InvalidInputException("depth must be at least 1 commit, but was " + commits
+                        + "; leave it unset for the whole history.");
             }
             this.depth = commits;
             return this;

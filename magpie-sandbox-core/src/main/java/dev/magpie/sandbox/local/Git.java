@@ -3,6 +3,7 @@ package dev.magpie.sandbox.local;
 import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.ProcessRunner;
@@ -44,7 +45,7 @@ final class Git {
         try {
             return runner.run(request, directory.toFile(), Map.of(), owner);
         } catch (CommandStartException e) {
-            throw new ProviderUnavailableException("local", "'" + tool + "' could not be started (" + e.getMessage()
+            throw new ProviderUnavailableException(ProviderId.LOCAL, "'" + tool + "' could not be started (" + e.getMessage()
                     + "). Install it" + (tool.equals(program) ? ", or point " + LocalWorkspace.GIT_KEY + " at it," : "")
                     + " to clone repositories.");
         }

@@ -4,13 +4,17 @@ import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceException;
-import dev.magpie.sandbox.internal.BaseWorkspace;
+import dev.magpie.sandbox.ProviderId;
+import dev.magpie.sandbox.Transcript;
+import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.internal.WorkspaceCore;
 import dev.magpie.sandbox.internal.GithubShorthand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link ExecResult#KILLED}. Paths are checked against the real location of the working directory, so a symlink
  * cannot lead outside. Thread-safe.
  */
-public final class LocalWorkspace extends BaseWorkspace {
+public final class LocalWorkspace implements Workspace {
 
     /** Where GitHub shorthand {@code org/name} clones from: a URL, or a directory of repositories. */
     public static final String GITHUB_BASE_KEY = GithubShorthand.BASE_KEY;
@@ -39,6 +43,7 @@ public final class LocalWorkspace extends BaseWorkspace {
     /** The directory under which temporary workspaces and mirrors are created; read once per JVM. */
     public static final String TEMP_ROOT_KEY = "magpie.local.temp-root";
 
+    private final WorkspaceCore core;
     private final Path directory;
     private final boolean owned;
     private final Map<String, String> env;
@@ -49,10 +54,11 @@ public final class LocalWorkspace extends BaseWorkspace {
     private final AtomicBoolean ranCommands = new AtomicBoolean();
 
     private LocalWorkspace(Path realDirectory, boolean owned, Map<String, String> env, LocalRuntime runtime) {
-        super("local");
+        this.core = new WorkspaceCore(ProviderId.LOCAL, this, this::resolveLocal);
         this.directory = realDirectory;
         this.owned = owned;
         this.env = Map.copyOf(env);
+        core.addSecretsOf(env);
         this.paths = new LocalPaths(realDirectory);
         this.files = new LocalFiles(realDirectory);
         this.runtime = runtime;
@@ -126,14 +132,63 @@ public final class LocalWorkspace extends BaseWorkspace {
         return directory.toString();
     }
 
-    @Override
-    protected String resolve(String path) {
+    private String resolveLocal(String path) {
         return paths.resolve(path);
     }
 
     @Override
-    protected ExecResult doExec(ExecRequest request) {
-        Path where = request.subdirectory().map(sub -> Path.of(resolve(sub))).orElse(directory);
+    public ProviderId provider() {
+        return core.provider();
+    }
+
+    @Override
+    public Transcript transcript() {
+        return core.view();
+    }
+
+    @Override
+    public ExecResult exec(ExecRequest request) {
+        return core.exec(request, this::doExec);
+    }
+
+    @Override
+    public byte[] readFile(String path) {
+        return doReadFile(core.resolve(path));
+    }
+
+    @Override
+    public void writeFile(String path, byte[] content) {
+        Objects.requireNonNull(content, "content");
+        doWriteFile(core.resolve(path), content);
+    }
+
+    @Override
+    public boolean exists(String path) {
+        return doExists(core.resolve(path));
+    }
+
+    @Override
+    public List<String> list(String directory) {
+        return doList(core.resolve(directory));
+    }
+
+    @Override
+    public void delete(String path) {
+        doDelete(core.resolveForDelete(path));
+    }
+
+    @Override
+    public void destroy() {
+        core.destroy(this::doDestroy);
+    }
+
+    @Override
+    public String toString() {
+        return core.describe();
+    }
+
+    private ExecResult doExec(ExecRequest request) {
+        Path where = request.subdirectory().map(sub -> Path.of(core.resolve(sub))).orElse(directory);
         if (!Files.isDirectory(where)) {
             throw new WorkspaceException("Cannot run " + request.command().get(0) + " in subdirectory '"
                     + request.subdirectory().orElse("") + "': " + where
@@ -143,33 +198,27 @@ public final class LocalWorkspace extends BaseWorkspace {
         return runtime.runner().run(request, where.toFile(), env, owner);
     }
 
-    @Override
-    protected byte[] doReadFile(String absolutePath) {
+    private byte[] doReadFile(String absolutePath) {
         return files.read(Path.of(absolutePath));
     }
 
-    @Override
-    protected void doWriteFile(String absolutePath, byte[] content) {
+    private void doWriteFile(String absolutePath, byte[] content) {
         files.write(Path.of(absolutePath), content);
     }
 
-    @Override
-    protected boolean doExists(String absolutePath) {
+    private boolean doExists(String absolutePath) {
         return Files.exists(Path.of(absolutePath));
     }
 
-    @Override
-    protected List<String> doList(String absolutePath) {
+    private List<String> doList(String absolutePath) {
         return files.list(Path.of(absolutePath));
     }
 
-    @Override
-    protected void doDelete(String absolutePath) {
+    private void doDelete(String absolutePath) {
         TreeDeleter.delete(Path.of(absolutePath));
     }
 
-    @Override
-    protected void doDestroy() {
+    private void doDestroy() {
         if (ranCommands.get()) {
             runtime.runner().killOwned(owner);
         }

@@ -1,10 +1,11 @@
 package dev.magpie.sandbox.daytona;
 
+import dev.magpie.sandbox.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.magpie.sandbox.ProviderUnavailableException;
-import dev.magpie.sandbox.Provider;
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceSpec;
@@ -65,14 +66,14 @@ class DaytonaConfigTest {
     @Test
     void refusesAMissingKeyAndABadUrlSayingWhatToDo() {
         assertThatThrownBy(() -> DaytonaConfig.fromSettings(settings(Map.of(), Map.of())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DAYTONA_API_KEY");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("DAYTONA_API_KEY");
         assertThatThrownBy(() -> DaytonaConfig.builder().apiKey("k").apiUrl("app.daytona.io").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'app.daytona.io'");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'app.daytona.io'");
     }
 
     @Test
     void workspacesWithoutAKeyReportTheProviderUnavailable() {
-        WorkspaceSpec spec = WorkspaceSpec.builder().provider(Provider.DAYTONA).snapshot("any").build();
+        WorkspaceSpec spec = WorkspaceSpec.builder().provider(ProviderId.DAYTONA).snapshot("any").build();
 
         assertThatThrownBy(() -> Workspaces.create(spec, settings(Map.of(), Map.of())))
                 .isInstanceOf(ProviderUnavailableException.class)
@@ -83,11 +84,11 @@ class DaytonaConfigTest {
     void workspacesCreateADaytonaWorkspaceFromTheSettings() {
         Settings settings = settings(Map.of(DaytonaConfig.API_KEY, DAYTONA.server().apiKey(),
                 DaytonaConfig.API_URL, DAYTONA.server().baseUrl()), Map.of());
-        WorkspaceSpec spec = WorkspaceSpec.builder().provider(Provider.DAYTONA).snapshot(LocalDaytona.GIT_SNAPSHOT)
+        WorkspaceSpec spec = WorkspaceSpec.builder().provider(ProviderId.DAYTONA).snapshot(LocalDaytona.GIT_SNAPSHOT)
                 .workingDir("widgets").env("STAGE", "test").build();
 
         try (Workspace ws = Workspaces.create(spec, settings)) {
-            assertThat(ws.name()).isEqualTo("daytona");
+            assertThat(ws.provider()).isEqualTo(ProviderId.DAYTONA);
             assertThat(ws.workingDir()).endsWith("/widgets");
             assertThat(ws.shell("echo $STAGE; cat README.md").stdout()).isEqualTo("test\nwidgets\n");
         }
@@ -99,7 +100,7 @@ class DaytonaConfigTest {
         Settings settings = settings(Map.of(), Map.of("DAYTONA_API_KEY", DAYTONA.server().apiKey(),
                 "DAYTONA_BASE_URL", DAYTONA.server().baseUrl(), "DAYTONA_SNAPSHOT_NAME", LocalDaytona.GIT_SNAPSHOT,
                 "DAYTONA_ENV", "A=1,B=x=y", "DAYTONA_VOLUME_ID", "vol-1", "DAYTONA_VOLUME_MOUNT_PATH", "/data"));
-        WorkspaceSpec spec = WorkspaceSpec.builder().provider(Provider.DAYTONA).env("B", "spec").build();
+        WorkspaceSpec spec = WorkspaceSpec.builder().provider(ProviderId.DAYTONA).env("B", "spec").build();
 
         try (Workspace ws = Workspaces.create(spec, settings)) {
             assertThat(ws.shell("echo $A $B; ls").stdout()).isEqualTo("1 spec\nwidgets\n");
@@ -109,13 +110,13 @@ class DaytonaConfigTest {
                 .contains("{\"volumeId\":\"vol-1\",\"mountPath\":\"/data\"}");
         assertThatThrownBy(() -> Workspaces.create(spec, settings(Map.of(), Map.of("DAYTONA_API_KEY", "k",
                 "DAYTONA_ENV", "oops"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'oops'");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'oops'");
     }
 
     @Test
     void autoSendsASnapshotToDaytonaWhenAKeyIsInTheEnvironment() {
         WorkspaceSpec spec = WorkspaceSpec.builder().snapshot("x").build();
         assertThat(Workspaces.resolve(spec, settings(Map.of(), Map.of("DAYTONA_API_KEY", "k"))))
-                .isEqualTo(Provider.DAYTONA);
+                .isEqualTo(ProviderId.DAYTONA);
     }
 }

@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.docker;
 
+import dev.magpie.sandbox.ProviderId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,7 +43,7 @@ class DockerExecTest {
     void runsInTheWorkingDirectoryWithSeparateStreamsAndExitCodeAsData() {
         ExecResult result = workspace.shell("pwd; echo oops >&2; exit 3");
 
-        assertThat(workspace.name()).isEqualTo("docker");
+        assertThat(workspace.provider()).isEqualTo(ProviderId.DOCKER);
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.stdout()).isEqualTo("/workspace\n");
         assertThat(result.stderr()).isEqualTo("oops\n");

@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.docker;
 
+import dev.magpie.sandbox.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -80,7 +81,7 @@ class DockerFilesTest {
         workspace.delete("entries/never-existed");
 
         assertThat(workspace.list("entries")).containsExactly(".hidden", "b.txt");
-        assertThatThrownBy(() -> workspace.delete(".")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> workspace.delete(".")).isInstanceOf(InvalidInputException.class);
     }
 
     @Test

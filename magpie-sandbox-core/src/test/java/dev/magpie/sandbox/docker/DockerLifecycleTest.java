@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.exception.NotFoundException;
-import dev.magpie.sandbox.Provider;
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceDestroyedException;
@@ -49,7 +49,7 @@ class DockerLifecycleTest {
                 .hasMessageContaining("no longer exists");
         workspace.destroy();
 
-        assertThat(workspace.isDestroyed()).isTrue();
+        assertThatThrownBy(() -> workspace.exec("true")).isInstanceOf(WorkspaceDestroyedException.class);
     }
 
     @Test
@@ -122,7 +122,7 @@ class DockerLifecycleTest {
         WorkspaceSpec auto = WorkspaceSpec.builder().snapshot(DockerEngineCondition.TEST_IMAGE)
                 .workingDir("/srv/app").env("GREETING", "hi").build();
 
-        try (Workspace explicit = Workspaces.create(auto.newBuilder().provider(Provider.DOCKER).build(), settings);
+        try (Workspace explicit = Workspaces.create(auto.newBuilder().provider(ProviderId.DOCKER).build(), settings);
              Workspace routed = Workspaces.create(auto, settings)) {
             assertThat(explicit).isInstanceOf(DockerWorkspace.class);
             assertThat(routed).isInstanceOf(DockerWorkspace.class);

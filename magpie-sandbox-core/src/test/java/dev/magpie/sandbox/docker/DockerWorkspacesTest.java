@@ -1,9 +1,11 @@
 package dev.magpie.sandbox.docker;
 
+import dev.magpie.sandbox.Workspaces;
+import dev.magpie.sandbox.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.magpie.sandbox.Provider;
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.WorkspaceSpec;
@@ -38,12 +40,12 @@ class DockerWorkspacesTest {
 
     @Test
     void badSettingsAreRefusedWithTheKeyAndTheValue() {
-        WorkspaceSpec spec = WorkspaceSpec.builder().provider(Provider.DOCKER).snapshot("any:image").build();
+        WorkspaceSpec spec = WorkspaceSpec.builder().provider(ProviderId.DOCKER).snapshot("any:image").build();
 
-        assertThatThrownBy(() -> DockerWorkspaces.create(spec, settings(DockerWorkspaces.MEMORY_KEY, "lots")))
+        assertThatThrownBy(() -> Workspaces.create(spec, settings(DockerWorkspaces.MEMORY_KEY, "lots")))
                 .isInstanceOf(WorkspaceException.class).hasMessageContaining("MAGPIE_DOCKER_MEMORY")
                 .hasMessageContaining("'lots'");
-        assertThatThrownBy(() -> DockerWorkspaces.create(spec, settings(DockerWorkspaces.CLONE_MODE_KEY, "later")))
+        assertThatThrownBy(() -> Workspaces.create(spec, settings(DockerWorkspaces.CLONE_MODE_KEY, "later")))
                 .isInstanceOf(WorkspaceException.class).hasMessageContaining("auto, in-container or on-host");
     }
 
@@ -51,22 +53,22 @@ class DockerWorkspacesTest {
     void aSpecWithoutAnImageOrWithAPathIsRefused() {
         Settings none = Settings.builder().environment(Map.of()).build();
 
-        assertThatThrownBy(() -> DockerWorkspaces.create(WorkspaceSpec.builder().provider(Provider.DOCKER).build(), none))
+        assertThatThrownBy(() -> Workspaces.create(WorkspaceSpec.builder().provider(ProviderId.DOCKER).build(), none))
                 .isInstanceOf(WorkspaceException.class).hasMessageContaining(DockerWorkspaces.IMAGE_KEY);
-        assertThatThrownBy(() -> DockerWorkspaces.create(WorkspaceSpec.builder().provider(Provider.DOCKER)
+        assertThatThrownBy(() -> Workspaces.create(WorkspaceSpec.builder().provider(ProviderId.DOCKER)
                 .path(dir.toString()).build(), none))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("copyFrom");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("copyFrom");
     }
 
     @Test
     void ownershipLabelsCannotBeReplaced() {
         assertThatThrownBy(() -> DockerWorkspace.builder("any:image").label(ContainerLabels.JVM, "1@1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(ContainerLabels.JVM);
-        assertThatThrownBy(() -> DockerWorkspace.builder(" ")).isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining(ContainerLabels.JVM);
+        assertThatThrownBy(() -> DockerWorkspace.builder(" ")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> DockerWorkspace.builder("any:image").workingDir("relative"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("absolute");
         assertThatThrownBy(() -> DockerWorkspace.builder("any:image").ref("--orphan=x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'--orphan=x'");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'--orphan=x'");
     }
 
     private static Settings settings(String key, String value) {

@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.local;
 
+import dev.magpie.sandbox.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,6 +55,6 @@ class CloneSourceTest {
     void aRefThatGitWouldReadAsAnOptionIsRefused() {
         assertThat(CloneSpec.builder("acme/widgets").ref(" main ").build().ref()).contains("main");
         assertThatThrownBy(() -> CloneSpec.builder("acme/widgets").ref("--upload-pack=touch x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'--upload-pack=touch x'");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'--upload-pack=touch x'");
     }
 }

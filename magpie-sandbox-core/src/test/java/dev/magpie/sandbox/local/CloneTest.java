@@ -1,5 +1,7 @@
 package dev.magpie.sandbox.local;
 
+import dev.magpie.sandbox.InvalidInputException;
+import dev.magpie.sandbox.ProviderId;
 import static dev.magpie.sandbox.local.GitRepos.commit;
 import static dev.magpie.sandbox.local.GitRepos.git;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -195,18 +197,18 @@ class CloneTest {
 
     @Test
     void workspacesRouteCloneSpecsToLocalClones() {
-        WorkspaceSpec spec = WorkspaceSpec.builder().clone(source.toString()).ref("feature").depth(1).env("K", "v")
+        WorkspaceSpec spec = WorkspaceSpec.builder().cloneFrom(source.toString()).ref("feature").depth(1).env("K", "v")
                 .build();
         try (Workspace workspace = Workspaces.create(spec, Settings.fromSystem())) {
-            assertThat(workspace.name()).isEqualTo("local");
+            assertThat(workspace.provider()).isEqualTo(ProviderId.LOCAL);
             assertThat(workspace.readString("feature.txt")).isEqualTo("feature\n");
             assertThat(workspace.exec("git", "rev-list", "--count", "HEAD").stdout().strip()).isEqualTo("1");
             assertThat(workspace.shell("echo $K").stdout()).isEqualTo("v\n");
         }
         assertThatThrownBy(() -> WorkspaceSpec.builder().depth(1).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clone");
-        WorkspaceSpec inRoot = WorkspaceSpec.builder().clone(source.toString()).workingDir("sub").build();
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("clone");
+        WorkspaceSpec inRoot = WorkspaceSpec.builder().cloneFrom(source.toString()).workingDir("sub").build();
         assertThatThrownBy(() -> Workspaces.create(inRoot, Settings.fromSystem()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subdirectory");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("subdirectory");
     }
 }

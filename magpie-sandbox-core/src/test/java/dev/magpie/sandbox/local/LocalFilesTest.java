@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.local;
 
+import dev.magpie.sandbox.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -106,7 +107,7 @@ class LocalFilesTest {
         assertThat(inside.resolve("tree")).doesNotExist();
         assertThat(outside.resolve("secret.txt")).hasContent("secret");
         workspace.delete("tree"); // missing: nothing to do
-        assertThatThrownBy(() -> workspace.delete(".")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> workspace.delete(".")).isInstanceOf(InvalidInputException.class);
     }
 
     @Test

@@ -1,0 +1,78 @@
+package dev.magpie.sandbox.local;
+
+import dev.magpie.sandbox.InvalidInputException;
+import dev.magpie.sandbox.ProviderId;
+import dev.magpie.sandbox.Settings;
+import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.WorkspaceSpec;
+import dev.magpie.sandbox.spi.Availability;
+import dev.magpie.sandbox.spi.WorkspaceProvider;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code local} provider: an existing directory ({@code path}), a fresh clone ({@code clone}, {@code ref},
+ * {@code depth}) or an empty temporary directory. Registered through {@link java.util.ServiceLoader}.
+ */
+public final class LocalProvider implements WorkspaceProvider {
+
+    @Override
+    public ProviderId id() {
+        return ProviderId.LOCAL;
+    }
+
+    @Override
+    public Class<LocalWorkspace> workspaceType() {
+        return LocalWorkspace.class;
+    }
+
+    @Override
+    public void validate(WorkspaceSpec spec, Settings settings) {
+        if (spec.snapshot().isPresent()) {
+            throw new InvalidInputException("snapshot '" + spec.snapshot().get() + "' needs the docker or daytona "
+                    + "provider, but provider = local, which starts from a path, a clone or an empty directory. Remove "
+                    + "the snapshot, or choose another provider.");
+        }
+        if (spec.path().isEmpty() && spec.workingDir().isPresent()) {
+            throw new InvalidInputException("The local provider runs a clone or temporary workspace in its root, but "
+                    + "the spec sets workingDir '" + spec.workingDir().get() + "'. Remove workingDir and run commands "
+                    + "there with ExecRequest.subdirectory instead.");
+        }
+    }
+
+    @Override
+    public Availability availability(Settings settings) {
+        return Availability.AVAILABLE;
+    }
+
+    @Override
+    public Workspace create(WorkspaceSpec spec, Settings settings) {
+        if (spec.path().isPresent()) {
+            Path path = Path.of(spec.path().get());
+            return LocalWorkspace.fromPath(spec.workingDir().map(path::resolve).orElse(path), spec.env());
+        }
+        if (spec.cloneFrom().isPresent()) {
+            CloneSpec.Builder clone = CloneSpec.builder(spec.cloneFrom().get()).ref(spec.ref().orElse(null));
+            spec.depth().ifPresent(clone::depth);
+            return LocalWorkspace.fromClone(clone.build(), spec.env(), settings);
+        }
+        return LocalWorkspace.temporary(spec.env());
+    }
+
+    @Override
+    public Optional<String> describeKept(Workspace workspace) {
+        LocalWorkspace local = (LocalWorkspace) workspace;
+        if (!local.ownsDirectory()) {
+            return Optional.empty();
+        }
+        Path dir = local.directory();
+        return Optional.of("local directory " + dir + "; reach it with: cd " + dir + "; remove it with: rm -rf "
+                + dir + " (or let a later run sweep it once this JVM has ended)");
+    }
+
+    @Override
+    public List<String> sweep(Settings settings) {
+        return LocalRuntime.shared().tempDirs().sweepStale().stream().map(path -> "directory " + path).toList();
+    }
+}
