@@ -88,14 +88,8 @@ public final class DaytonaClient {
 
     /** The sandbox, or empty when Daytona does not know it (404). */
     public Optional<DaytonaSandbox> find(String idOrName) {
-        try {
-            return Optional.of(DaytonaSandbox.fromJson(http.send(Http.get(url("sandbox", idOrName)), true).json()));
-        } catch (DaytonaApiException e) {
-            if (e.status() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return Http.unlessNotFound(() -> DaytonaSandbox.fromJson(http.send(Http.get(url("sandbox", idOrName)), true)
+                .json()));
     }
 
     /** Every sandbox carrying all the given labels, across pages. */

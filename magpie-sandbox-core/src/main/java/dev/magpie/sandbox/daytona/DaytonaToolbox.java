@@ -118,26 +118,13 @@ public final class DaytonaToolbox {
 
     /** Deletes a session, killing what still runs in it; a missing session is not an error. */
     public void deleteSession(String sessionId) {
-        try {
-            http.send(Http.delete(url("process", "session", sessionId)), true);
-        } catch (DaytonaApiException e) {
-            if (e.status() != 404) {
-                throw e;
-            }
-        }
+        Http.unlessNotFound(() -> http.send(Http.delete(url("process", "session", sessionId)), true));
     }
 
     /** The file's bytes, or empty when there is no file at the path. */
     public Optional<byte[]> download(String path) {
         HttpUrl u = url("files", "download").newBuilder().addQueryParameter("path", path).build();
-        try {
-            return Optional.of(http.send(Http.get(u), true).body());
-        } catch (DaytonaApiException e) {
-            if (e.status() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return Http.unlessNotFound(() -> http.send(Http.get(u), true).body());
     }
 
     /** Writes a file, creating its parent directories. */
@@ -152,48 +139,27 @@ public final class DaytonaToolbox {
     /** Whether anything exists at the path. */
     public boolean exists(String path) {
         HttpUrl u = url("files", "info").newBuilder().addQueryParameter("path", path).build();
-        try {
-            http.send(Http.get(u), true);
-            return true;
-        } catch (DaytonaApiException e) {
-            if (e.status() == 404) {
-                return false;
-            }
-            throw e;
-        }
+        return Http.unlessNotFound(() -> http.send(Http.get(u), true)).isPresent();
     }
 
     /** The entries of a directory, or empty when there is no directory at the path. */
     public Optional<List<FileEntry>> list(String directory) {
         HttpUrl u = url("files").newBuilder().addQueryParameter("path", directory).build();
-        try {
+        return Http.unlessNotFound(() -> {
             List<FileEntry> out = new ArrayList<>();
             for (JsonNode entry : http.send(Http.get(u), true).json()) {
                 out.add(new FileEntry(entry.path("name").asText(), entry.path("isDir").asBoolean(),
                         entry.path("size").asLong()));
             }
-            return Optional.of(out);
-        } catch (DaytonaApiException e) {
-            if (e.status() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+            return out;
+        });
     }
 
     /** Deletes a file or a directory tree; returns false when nothing was there. */
     public boolean delete(String path) {
         HttpUrl u = url("files").newBuilder().addQueryParameter("path", path)
                 .addQueryParameter("recursive", "true").build();
-        try {
-            http.send(Http.delete(u), true);
-            return true;
-        } catch (DaytonaApiException e) {
-            if (e.status() == 404) {
-                return false;
-            }
-            throw e;
-        }
+        return Http.unlessNotFound(() -> http.send(Http.delete(u), true)).isPresent();
     }
 
     private static String fileName(String path) {

@@ -87,6 +87,18 @@ final class Http {
         return new Request.Builder().url(url).delete().build();
     }
 
+    /** The call's answer, or empty when Daytona answers 404: the one place where "not found" means "nothing". */
+    static <T> java.util.Optional<T> unlessNotFound(java.util.function.Supplier<T> call) {
+        try {
+            return java.util.Optional.ofNullable(call.get());
+        } catch (DaytonaApiException e) {
+            if (e.status() == 404) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     static RequestBody json(Object value) {
         try {
             return RequestBody.create(JSON.writeValueAsBytes(value), JSON_TYPE);

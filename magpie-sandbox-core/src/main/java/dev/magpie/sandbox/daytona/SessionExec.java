@@ -3,6 +3,7 @@ package dev.magpie.sandbox.daytona;
 import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.internal.ExitCodes;
 import dev.magpie.sandbox.OutputListener;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.OutputCollector;
@@ -54,7 +55,7 @@ final class SessionExec {
             DaytonaToolbox.Logs logs = toolbox.logs(session, commandId);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             boolean timedOut = exit.isEmpty();
-            int code = timedOut ? ExecResult.KILLED : exit.get() > 128 ? ExecResult.KILLED : exit.get();
+            int code = timedOut ? ExecResult.KILLED : ExitCodes.of(exit.get());
             if (!timedOut && code == 127 && notFound(logs.stderr(), request.command().get(0))) {
                 throw new CommandStartException(request.command().get(0), "not found in sandbox "
                         + toolbox.sandboxId(), null);

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.StreamType;
 import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.internal.ExitCodes;
 import dev.magpie.sandbox.OutputListener;
 import dev.magpie.sandbox.PathOutsideWorkspaceException;
 import dev.magpie.sandbox.WorkspaceException;
@@ -209,8 +210,7 @@ final class ContainerExec {
             InspectExecResponse state = client.inspectExecCmd(execId).exec();
             if (!Boolean.TRUE.equals(state.isRunning()) && state.getExitCodeLong() != null) {
                 long code = state.getExitCodeLong();
-                // The engine reports a process killed by signal n as 128 + n.
-                return code > 128 && code < 128 + 65 ? ExecResult.KILLED : (int) code;
+                return ExitCodes.of(code);
             }
             sleep(5);
         }

@@ -11,6 +11,7 @@ import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.GitRefs;
 import dev.magpie.sandbox.internal.JvmIdentity;
 import dev.magpie.sandbox.internal.PathRules;
+import dev.magpie.sandbox.internal.Redactor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,7 @@ public final class DockerWorkspaceBuilder {
         Objects.requireNonNull(image, "image");
         if (image.isBlank()) {
             throw new InvalidInputException("A Docker workspace needs an image name, such as"
-                    + " magpie/debian-git:bookworm; got a blank one.");
+                    + " magpie/debian-git:bookworm, but got a blank one. Pass the name of an image the engine holds.");
         }
         this.image = image.trim();
     }
@@ -61,7 +62,7 @@ public final class DockerWorkspaceBuilder {
     public DockerWorkspaceBuilder workingDir(String absolutePath) {
         if (absolutePath == null || !absolutePath.startsWith("/")) {
             throw new InvalidInputException("The working directory of a container must be an absolute path such"
-                    + " as /workspace; got '" + absolutePath + "'.");
+                    + " as /workspace, but got '" + absolutePath + "'. Pass an absolute path.");
         }
         this.workingDir = PathRules.resolve("/", absolutePath);
         return this;
@@ -121,7 +122,7 @@ public final class DockerWorkspaceBuilder {
     public DockerWorkspaceBuilder memoryBytes(long bytes) {
         if (bytes < 0 || bytes > 0 && bytes < 6L * 1024 * 1024) {
             throw new InvalidInputException("A container memory limit must be 0 (none) or at least 6 MiB; got "
-                    + bytes + " bytes.");
+                    + bytes + " bytes. Pass 0 for no limit, or a larger one.");
         }
         this.memoryBytes = bytes;
         return this;
@@ -131,7 +132,7 @@ public final class DockerWorkspaceBuilder {
     public DockerWorkspaceBuilder cpus(double cores) {
         if (cores < 0 || Double.isNaN(cores)) {
             throw new InvalidInputException("A CPU limit must be 0 (none) or a positive number of cores; got "
-                    + cores + ".");
+                    + cores + ". Pass 0 for no limit, or a positive number.");
         }
         this.cpus = cores;
         return this;
@@ -155,11 +156,12 @@ public final class DockerWorkspaceBuilder {
         }
         if (repository != null && copyFrom != null) {
             throw new InvalidInputException("Fill the working directory from a repository or from a directory,"
-                    + " not both: repository='" + repository + "', copyFrom='" + copyFrom + "'.");
+                    + " not both: repository='" + Redactor.redact(repository) + "', copyFrom='" + copyFrom
+                    + "'. Keep one of them.");
         }
         if (copyFrom != null && !Files.isDirectory(copyFrom)) {
             throw new InvalidInputException("copyFrom must be an existing directory, but " + copyFrom.toAbsolutePath()
-                    + " is not one.");
+                    + " is not one. Create it first, or pass another directory.");
         }
         DockerEngine engine = DockerEngine.connect(probeTimeout);
         DockerClient client = engine.client();

@@ -3,7 +3,9 @@ package dev.magpie.sandbox.docker;
 import com.github.dockerjava.api.DockerClient;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.HostGit;
 import dev.magpie.sandbox.internal.Redactor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,10 +18,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.ArrayList;
+
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -162,27 +164,8 @@ final class RepositoryLoader {
     }
 
     private static void git(String source, Path directory, String... args) {
-        List<String> command = new ArrayList<>(List.of("git"));
-        command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).directory(directory.toFile())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            process.getOutputStream().close();
-            String stderr = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (!process.waitFor(GIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-            }
-            if (process.exitValue() != 0) {
-                throw new WorkspaceException("git " + args[0] + " of " + Redactor.redact(source) + " on this machine"
-                        + " failed with exit code " + process.exitValue() + ": " + Redactor.redact(stderr.strip()));
-            }
-        } catch (IOException e) {
-            throw new WorkspaceException("Could not run git on this machine to clone " + Redactor.redact(source)
-                    + ": " + e.getMessage() + ". Install git or let the container clone.", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WorkspaceException("Interrupted while cloning " + Redactor.redact(source), e);
-        }
+        HostGit.standalone(GIT_TIMEOUT, ProviderId.DOCKER).run(directory, "to " + args[0] + " "
+                + Redactor.redact(source) + " on this machine", args);
     }
 
     private static void deleteTree(Path root) {

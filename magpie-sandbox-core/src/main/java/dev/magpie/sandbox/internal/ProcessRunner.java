@@ -39,7 +39,6 @@ public final class ProcessRunner {
     public static final String OWNER_MARKER = "MAGPIE_OWNER";
 
     private static final int BUFFER = 64 * 1024;
-    private static final int HIGHEST_SIGNAL = 64;
 
     private final ExecutorService readers;
     private final Duration drainGrace;
@@ -94,7 +93,7 @@ public final class ProcessRunner {
             awaitDrain(CompletableFuture.allOf(outDone, errDone));
             out.close();
             err.close();
-            int exitCode = timedOut || isSignal(code) ? ExecResult.KILLED : code;
+            int exitCode = timedOut ? ExecResult.KILLED : ExitCodes.of(code);
             return new ExecResult(request.command(), exitCode, out.text(), err.text(),
                     Duration.ofNanos(System.nanoTime() - start), timedOut, out.truncated() || err.truncated());
         } catch (InterruptedException e) {
@@ -147,10 +146,6 @@ public final class ProcessRunner {
         } catch (IOException e) {
             // The stream was closed under us: the process is gone.
         }
-    }
-
-    private static boolean isSignal(int code) {
-        return code > 128 && code <= 128 + HIGHEST_SIGNAL;
     }
 
     private static String reason(IOException e) {

@@ -1,8 +1,10 @@
 package dev.magpie.sandbox.local;
 
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.Settings;
+import dev.magpie.sandbox.internal.HostGit;
 import dev.magpie.sandbox.internal.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +43,9 @@ final class Cloner {
 
     /** A new temporary directory holding a clone of the spec's source at its ref. */
     Path cloneInto(CloneSpec spec, Settings settings) {
-        Git git = new Git(runner, settings.get(LocalWorkspace.GIT_KEY, "git"), settings.get(LocalWorkspace.GH_KEY, "gh"),
-                settings.getDuration(LocalWorkspace.CLONE_TIMEOUT_KEY, Duration.ofMinutes(10)), OWNER);
+        HostGit git = new HostGit(runner, settings.get(LocalWorkspace.GIT_KEY, "git"),
+                settings.get(LocalWorkspace.GH_KEY, "gh"),
+                settings.getDuration(LocalWorkspace.CLONE_TIMEOUT_KEY, Duration.ofMinutes(10)), OWNER, ProviderId.LOCAL);
         String base = spec.githubBase().orElseGet(() -> settings.get(LocalWorkspace.GITHUB_BASE_KEY,
                 CloneSpec.DEFAULT_GITHUB_BASE));
         CloneSource source = CloneSource.resolve(spec.source(), base, () -> ghReady(git.gh()));
@@ -82,7 +85,7 @@ final class Cloner {
         mirrors.clear();
     }
 
-    private Mirror mirror(CloneSource source, CloneSpec spec, Git git) {
+    private Mirror mirror(CloneSource source, CloneSpec spec, HostGit git) {
         String key = source.key() + "#depth=" + spec.depth().orElse(0);
         CompletableFuture<Mirror> mine = new CompletableFuture<>();
         CompletableFuture<Mirror> existing = mirrors.putIfAbsent(key, mine);
@@ -104,7 +107,7 @@ final class Cloner {
         }
     }
 
-    private Mirror fetchMirror(CloneSource source, CloneSpec spec, Git git) {
+    private Mirror fetchMirror(CloneSource source, CloneSpec spec, HostGit git) {
         Path dir = dirs.create("mirror");
         Path repository = dir.resolve("repository.git");
         try {
@@ -134,7 +137,7 @@ final class Cloner {
     }
 
     /** {@code git clone} of {@code from} into the empty {@code target}, then the ref checked out. */
-    private static void cloneLocally(Git git, String from, Path target, CloneSpec spec, CloneSource source,
+    private static void cloneLocally(HostGit git, String from, Path target, CloneSpec spec, CloneSource source,
                                      List<String> extra, boolean withDepth) {
         List<String> args = new ArrayList<>(List.of("-c", "checkout.workers=0", "clone", "--quiet"));
         args.addAll(extra);
@@ -158,14 +161,14 @@ final class Cloner {
         }
     }
 
-    private static void ghClone(Git git, CloneSource source, Path target, CloneSpec spec, List<String> options) {
+    private static void ghClone(HostGit git, CloneSource source, Path target, CloneSpec spec, List<String> options) {
         List<String> args = new ArrayList<>(List.of("repo", "clone", source.shorthand(), target.toString(), "--"));
         args.addAll(options);
         if (options.isEmpty()) {
             spec.depth().ifPresent(depth -> args.add("--depth=" + depth));
             spec.ref().filter(ref -> !COMMIT.matcher(ref).matches()).ifPresent(ref -> args.add("--branch=" + ref));
         }
-        Git.check(git.exec(git.gh(), target.getParent(), args.toArray(String[]::new)), "to clone " + source.display());
+        HostGit.check(git.exec(git.gh(), target.getParent(), args.toArray(String[]::new)), "to clone " + source.display());
         spec.ref().filter(ref -> options.isEmpty() && COMMIT.matcher(ref).matches()).ifPresent(ref ->
                 git.run(target, "to check out commit " + ref, "checkout", "--quiet", "--detach", ref));
     }

@@ -192,7 +192,8 @@ public final class LocalWorkspace implements Workspace {
         if (!Files.isDirectory(where)) {
             throw new WorkspaceException("Cannot run " + request.command().get(0) + " in subdirectory '"
                     + request.subdirectory().orElse("") + "': " + where
-                    + (Files.exists(where) ? " is not a directory" : " does not exist") + ".");
+                    + (Files.exists(where) ? " is not a directory" : " does not exist")
+                    + ". Create it first, or pass a subdirectory that exists.");
         }
         ranCommands.set(true);
         return runtime.runner().run(request, where.toFile(), env, owner);

@@ -1,4 +1,4 @@
-package dev.magpie.sandbox.local;
+package dev.magpie.sandbox.internal;
 
 import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
@@ -6,14 +6,16 @@ import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.WorkspaceException;
-import dev.magpie.sandbox.internal.ProcessRunner;
-import dev.magpie.sandbox.internal.Redactor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 
-/** Runs {@code git} (or {@code gh}) for clones: never prompts, bounded in time, failures carry redacted stderr. */
-final class Git {
+/**
+ * Runs {@code git} (or {@code gh}) on this machine, the one way the library does: never prompts, bounded in time,
+ * failures carry redacted stderr.
+ */
+public final class HostGit {
 
     /** No credential prompt may wait on a terminal nobody watches; a user's own ssh command is kept. */
     private static final Map<String, String> ENV = System.getenv("GIT_SSH_COMMAND") == null
@@ -25,34 +27,46 @@ final class Git {
     private final String gh;
     private final Duration timeout;
     private final String owner;
+    private final ProviderId provider;
 
-    Git(ProcessRunner runner, String program, String gh, Duration timeout, String owner) {
+    /**
+     * @param owner    marks the processes started, so that the runner can end them with their workspace
+     * @param provider the provider that needs git, named when git cannot be started
+     */
+    public HostGit(ProcessRunner runner, String program, String gh, Duration timeout, String owner,
+                   ProviderId provider) {
         this.runner = runner;
         this.program = program;
         this.gh = gh;
         this.timeout = timeout;
         this.owner = owner;
+        this.provider = provider;
+    }
+
+    /** Git on the PATH, with a runner of its own, for a provider that otherwise runs nothing on this machine. */
+    public static HostGit standalone(Duration timeout, ProviderId provider) {
+        return new HostGit(SharedRunner.INSTANCE, "git", "gh", timeout, UUID.randomUUID().toString(), provider);
     }
 
     /** Runs git in {@code directory}; a non-zero exit becomes an exception that says what {@code doing} was. */
-    void run(Path directory, String doing, String... args) {
+    public void run(Path directory, String doing, String... args) {
         check(exec(program, directory, args), doing);
     }
 
     /** Runs git and returns the result, whatever the exit code. */
-    ExecResult exec(String tool, Path directory, String... args) {
+    public ExecResult exec(String tool, Path directory, String... args) {
         ExecRequest request = ExecRequest.builder(tool, args).env(ENV).timeout(timeout).build();
         try {
             return runner.run(request, directory.toFile(), Map.of(), owner);
         } catch (CommandStartException e) {
-            throw new ProviderUnavailableException(ProviderId.LOCAL, "'" + tool + "' could not be started (" + e.getMessage()
-                    + "). Install it" + (tool.equals(program) ? ", or point " + LocalWorkspace.GIT_KEY + " at it," : "")
+            throw new ProviderUnavailableException(provider, "'" + tool + "' could not be started on this machine ("
+                    + e.getMessage() + "). Install it" + (tool.equals(program) ? ", or point magpie.local.git at it," : "")
                     + " to clone repositories.");
         }
     }
 
     /** Throws with git's stderr, credentials redacted, unless the command succeeded. */
-    static void check(ExecResult result, String doing) {
+    public static void check(ExecResult result, String doing) {
         if (result.succeeded()) {
             return;
         }
@@ -63,12 +77,17 @@ final class Git {
                 + why + ":\n" + stderr.strip()));
     }
 
-    String program() {
+    public String program() {
         return program;
     }
 
     /** The GitHub CLI program. */
-    String gh() {
+    public String gh() {
         return gh;
+    }
+
+    /** One runner for the standalone instances, created on first use; its threads are pooled daemons. */
+    private static final class SharedRunner {
+        static final ProcessRunner INSTANCE = new ProcessRunner(Duration.ofMillis(200));
     }
 }
