@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * What to run and how: the command, extra environment variables, a working subdirectory, stdin, a timeout,
- * a per-stream output limit and a listener for live output. Immutable; build with {@link #builder(String...)}.
+ * a per-stream output limit and a listener for live output. Immutable; build with {@link #builder(String, String...)}.
  */
 public final class ExecRequest {
 
