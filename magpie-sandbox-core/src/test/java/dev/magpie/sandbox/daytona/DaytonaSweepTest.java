@@ -2,7 +2,10 @@ package dev.magpie.sandbox.daytona;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
+import dev.magpie.sandbox.Workspaces;
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -14,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,14 +55,44 @@ class DaytonaSweepTest {
 
     /** A sandbox made by another tool: it has the owner label but not the library's marker. */
     private static String createWithoutTheLibrary() throws Exception {
+        return createWithLabels("\"" + DaytonaClient.LABEL_OWNER + "\":\"" + LocalDaytona.OWNER + "\"");
+    }
+
+    private static String createWithLabels(String labels) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(DAYTONA.server().baseUrl() + "/sandbox"))
                 .header("Authorization", "Bearer " + DAYTONA.server().apiKey())
                 .header("X-Daytona-Source", "other-tool").header("X-Daytona-SDK-Version", "0.190.0")
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"labels\":{\"" + DaytonaClient.LABEL_OWNER + "\":\""
-                        + LocalDaytona.OWNER + "\"}}")).build();
+                .POST(HttpRequest.BodyPublishers.ofString("{\"labels\":{" + labels + "}}")).build();
         String body = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
         return body.replaceAll("^\\{\"id\":\"([^\"]+)\".*$", "$1");
+    }
+
+    /** A sandbox of this library and owner, created by the JVM {@code jvm} on {@code host}. */
+    private static String createdBy(String host, String jvm) throws Exception {
+        return createWithLabels("\"" + DaytonaClient.LABEL_MANAGED + "\":\"true\",\"" + DaytonaClient.LABEL_OWNER
+                + "\":\"" + LocalDaytona.OWNER + "\",\"" + DaytonaClient.LABEL_HOST + "\":\"" + host + "\",\""
+                + DaytonaClient.LABEL_JVM + "\":\"" + jvm + "\"");
+    }
+
+    @Test
+    void theProvidersSweepDeletesOnlyTheSandboxesOfEndedJvmsOfThisHost() throws Exception {
+        JvmIdentity self = JvmIdentity.current();
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        String ofAnEndedJvm = createdBy(self.host(), ended.pid() + "@" + self.startMillis());
+        String ofAnotherHost = createdBy("elsewhere.example", ended.pid() + "@" + self.startMillis());
+        String ofThisJvm = DAYTONA.client().create(DaytonaCreateRequest.builder().build()).id();
+        Settings settings = Settings.builder().values(Map.of(DaytonaConfig.API_KEY, DAYTONA.server().apiKey(),
+                DaytonaConfig.API_URL, DAYTONA.server().baseUrl(), DaytonaConfig.OWNER, LocalDaytona.OWNER))
+                .environment(Map.of()).build();
+
+        List<String> swept = Workspaces.provider(ProviderId.DAYTONA).sweep(settings);
+
+        assertThat(swept).containsExactly("sandbox " + ofAnEndedJvm);
+        assertThat(DAYTONA.server().sandboxIds()).containsExactlyInAnyOrder(ofAnotherHost, ofThisJvm);
+        DAYTONA.client().delete(ofAnotherHost);
+        DAYTONA.client().delete(ofThisJvm);
     }
 
     @Test
