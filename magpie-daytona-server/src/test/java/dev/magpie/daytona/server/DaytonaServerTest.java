@@ -2,6 +2,7 @@ package dev.magpie.daytona.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,9 +85,8 @@ class DaytonaServerTest {
 
     private static String started(String body) throws Exception {
         String id = json(call("POST", "/api/sandbox", body)).path("id").asText();
-        for (int i = 0; i < 100 && !json(call("GET", "/api/sandbox/" + id, null)).path("state").asText().equals("started"); i++) {
-            Thread.sleep(20);
-        }
+        String state = settled(id).path("state").asText();
+        assertThat(state).as("state of sandbox %s after its start", id).isEqualTo("started");
         return id;
     }
 
@@ -94,7 +94,10 @@ class DaytonaServerTest {
     private static JsonNode settled(String id) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         JsonNode sandbox = json(call("GET", "/api/sandbox/" + id, null));
-        while (Set.of("creating", "starting").contains(sandbox.path("state").asText()) && System.nanoTime() < deadline) {
+        while (Set.of("creating", "starting").contains(sandbox.path("state").asText())) {
+            if (System.nanoTime() > deadline) {
+                fail("Sandbox " + id + " still " + sandbox.path("state").asText() + " 10 s after its create");
+            }
             Thread.sleep(20);
             sandbox = json(call("GET", "/api/sandbox/" + id, null));
         }

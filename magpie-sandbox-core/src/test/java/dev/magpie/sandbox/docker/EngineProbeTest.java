@@ -63,7 +63,8 @@ class EngineProbeTest {
 
             assertThat(result.endpoint()).isEmpty();
             assertThat(result.failures()).singleElement().asString().contains("within 500 ms");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            // The behaviour under test is timing: the probe gives up at its 500 ms deadline. 5 s is ten times that.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
     }
 
