@@ -54,7 +54,8 @@ class DaytonaServerTest {
         Path root = Path.of(System.getProperty("magpie.project.root", ".."));
         Optional<Path> specs = ContractValidator.locateForTestRun(root);
         if (specs.isEmpty()) {
-            System.err.println("DaytonaServerTest: replies not checked against the specs: " + ContractValidator.missing(root));
+            System.err.println("DaytonaServerTest: replies not checked against the specs: "
+                    + ContractValidator.missing(root));
             return;
         }
         ContractValidator validator = ContractValidator.load(specs.get());

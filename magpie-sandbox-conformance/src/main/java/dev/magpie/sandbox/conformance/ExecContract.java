@@ -77,7 +77,8 @@ public interface ExecContract extends ConformanceFixture {
         ExecResult result = workspace().exec(ExecRequest.builder("sh", "-c",
                         "printf '%s|%s|%s' \"$" + WORKSPACE_VARIABLE + "\" \"$FROM_REQUEST\" \"$TRICKY\"")
                 .env("FROM_REQUEST", "from the request").env("TRICKY", tricky).build());
-        ExecResult overridden = workspace().exec(ExecRequest.builder("sh", "-c", "printf %s \"$" + WORKSPACE_VARIABLE + "\"")
+        ExecResult overridden = workspace().exec(ExecRequest.builder("sh", "-c",
+                        "printf %s \"$" + WORKSPACE_VARIABLE + "\"")
                 .env(WORKSPACE_VARIABLE, "overridden").build());
 
         assertThat(result.stdout()).isEqualTo(WORKSPACE_VALUE + "|from the request|" + tricky);

@@ -87,7 +87,8 @@ public interface OutputContract extends ConformanceFixture {
         };
 
         CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> ws.exec(ExecRequest.builder(
-                        "sh", "-c", "echo first; i=0; while [ ! -e go ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i+1)); done;"
+                        "sh", "-c", "echo first; i=0;"
+                                + " while [ ! -e go ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i+1)); done;"
                                 + " [ -e go ] && echo last")
                 .subdirectory(dir).listener(listener).timeout(Duration.ofSeconds(30)).build()));
         if (!first.await(20, TimeUnit.SECONDS)) {

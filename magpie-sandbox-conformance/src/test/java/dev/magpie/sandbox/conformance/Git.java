@@ -18,7 +18,8 @@ final class Git {
         Process git = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
         String output = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (!git.waitFor(60, TimeUnit.SECONDS) || git.exitValue() != 0) {
-            throw new IOException("Expected " + command + " to succeed in " + directory + ", but it printed: " + output);
+            throw new IOException("Expected " + command + " to succeed in " + directory + ", but it printed: "
+                    + output);
         }
     }
 }

@@ -56,6 +56,7 @@ final class LocalDaytonaServer implements BeforeAllCallback, AfterAllCallback {
 
     DaytonaClient client() {
         return DaytonaClient.of(DaytonaConfig.builder().apiKey(server.apiKey()).apiUrl(server.baseUrl())
-                .owner("conformance").retryBaseDelay(Duration.ofMillis(5)).startTimeout(Duration.ofSeconds(20)).build());
+                .owner("conformance").retryBaseDelay(Duration.ofMillis(5)).startTimeout(Duration.ofSeconds(20))
+                .build());
     }
 }

@@ -42,7 +42,8 @@ final class ContainerExec {
             + "if [ -n \"$2\" ]; then exec 0<\"$2\"; rm -f -- \"$2\"; fi\n"
             // With a root in $3, a directory reached through a symlink must still be inside it; so must a path that
             // is no directory, lest the refusal tell what lies outside.
-            + "inside() { case $1 in \"$root\"|\"$root\"/*) ;; *) printf '" + OUTSIDE + "%s\\n' \"$1\" >&2; exit 126 ;; esac; }\n"
+            + "inside() { case $1 in \"$root\"|\"$root\"/*) ;;\n"
+            + "  *) printf '" + OUTSIDE + "%s\\n' \"$1\" >&2; exit 126 ;; esac; }\n"
             + "if [ -n \"$3\" ]; then root=$(cd -- \"$3\" && pwd -P); fi\n"
             + "if ! cd -- \"$1\" 2>/dev/null; then\n"
             + "  if [ -n \"$3\" ] && real=$(realpath -m -- \"$1\" 2>/dev/null); then inside \"$real\"; fi\n"

@@ -32,7 +32,8 @@ class DaytonaContractTest {
     @BeforeAll
     static void loadSpecs() {
         Path specs = LocalDaytona.specs().orElse(null);
-        assumeTrue(specs != null, () -> "Contract tests skipped: " + ContractValidator.missing(LocalDaytona.projectRoot()));
+        assumeTrue(specs != null, () -> "Contract tests skipped: "
+                + ContractValidator.missing(LocalDaytona.projectRoot()));
         validator = ContractValidator.load(specs);
     }
 
