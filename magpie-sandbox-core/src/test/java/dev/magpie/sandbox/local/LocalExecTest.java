@@ -87,7 +87,8 @@ class LocalExecTest {
         assertThat(caller.isAlive()).as("the caller still waits 5 s after its interrupt").isFalse();
         assertThat(failure.get()).isInstanceOf(WorkspaceException.class).hasMessageContaining("Interrupted");
         long pid = Long.parseLong(workspace.readString("interrupted.pid").strip());
-        assertThat(Processes.allDead(List.of(pid), Duration.ofSeconds(2))).isTrue();
+        assertThat(Processes.allDead(List.of(pid), Duration.ofSeconds(2)))
+                .as("pid %d dead 2 s after the interrupt", pid).isTrue();
     }
 
     @Test
@@ -111,7 +112,7 @@ class LocalExecTest {
         assertThat(pids).hasSize(1);
         assertThat(Processes.running(pids.get(0))).isTrue();
         own.destroy();
-        assertThat(Processes.allDead(pids, Duration.ofSeconds(2))).isTrue();
+        assertThat(Processes.allDead(pids, Duration.ofSeconds(2))).as("%s dead 2 s after destroy", pids).isTrue();
         assertThat(dir).isDirectory();
     }
 }
