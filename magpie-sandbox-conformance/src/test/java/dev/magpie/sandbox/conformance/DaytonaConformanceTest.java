@@ -35,11 +35,4 @@ class DaytonaConformanceTest extends WorkspaceConformance {
     @Override
     public void aLargeStdinIsFedWhole() {
     }
-
-    @Test
-    @Disabled("Fault: the local server answers a write under a file with HTTP 500 (FileAlreadyExistsException), which"
-            + " the client retries three times and reports as 'Try again later' without the path it was given")
-    @Override
-    public void writingUnderAFileFailsAndLeavesItAsItWas() {
-    }
 }
