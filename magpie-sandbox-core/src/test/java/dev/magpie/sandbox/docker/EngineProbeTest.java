@@ -85,8 +85,10 @@ class EngineProbeTest {
 
             EngineProbe.Result result = probe(endpoint);
 
-            answer.join();
+            // Before the join: a probe that never connected fails here, and closing the socket ends the accept.
             assertThat(result.endpoint()).contains(URI.create(endpoint));
+            answer.join(10_000);
+            assertThat(answer.isAlive()).as("the answering thread still runs 10 s after the probe").isFalse();
         }
     }
 
@@ -107,8 +109,9 @@ class EngineProbeTest {
 
             EngineProbe.Result result = probe("unix://" + socketPath);
 
-            answer.join();
             assertThat(result.endpoint()).isPresent();
+            answer.join(10_000);
+            assertThat(answer.isAlive()).as("the answering thread still runs 10 s after the probe").isFalse();
         }
     }
 
