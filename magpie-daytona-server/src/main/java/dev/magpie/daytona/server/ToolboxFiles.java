@@ -3,6 +3,7 @@ package dev.magpie.daytona.server;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -102,7 +103,14 @@ final class ToolboxFiles {
             if (target == null) {
                 return;
             }
-            write(target, contents.get(entry.getKey()));
+            try {
+                write(target, contents.get(entry.getKey()));
+            } catch (FileSystemException e) {
+                // a file where a directory is needed, a directory where the file goes: the request's fault
+                call.toolboxError(400, "BAD_REQUEST", "cannot write " + entry.getValue() + ": "
+                        + e.getClass().getSimpleName() + (e.getReason() == null ? "" : " (" + e.getReason() + ")"));
+                return;
+            }
         }
         call.empty(200);
     }

@@ -41,11 +41,16 @@ final class ContainerExec {
 
     private static final String WRAPPER = ""
             + "if [ -n \"$2\" ]; then exec 0<\"$2\"; rm -f -- \"$2\"; fi\n"
-            + "cd -- \"$1\" 2>/dev/null || { printf '" + NO_DIRECTORY + "%s\\n' \"$1\" >&2; exit 126; }\n"
-            // With a root in $3, a directory reached through a symlink must still be inside it.
-            + "if [ -n \"$3\" ]; then here=$(pwd -P); root=$(cd -- \"$3\" && pwd -P)\n"
-            + "  case $here in \"$root\"|\"$root\"/*) ;; *) printf '" + OUTSIDE + "%s\\n' \"$here\" >&2; exit 126 ;; esac\n"
+            // With a root in $3, a directory reached through a symlink must still be inside it; so must a path that
+            // is no directory, lest the refusal tell what lies outside.
+            + "inside() { case $1 in \"$root\"|\"$root\"/*) ;;\n"
+            + "  *) printf '" + OUTSIDE + "%s\\n' \"$1\" >&2; exit 126 ;; esac; }\n"
+            + "if [ -n \"$3\" ]; then root=$(cd -- \"$3\" && pwd -P); fi\n"
+            + "if ! cd -- \"$1\" 2>/dev/null; then\n"
+            + "  if [ -n \"$3\" ] && real=$(realpath -m -- \"$1\" 2>/dev/null); then inside \"$real\"; fi\n"
+            + "  printf '" + NO_DIRECTORY + "%s\\n' \"$1\" >&2; exit 126\n"
             + "fi\n"
+            + "if [ -n \"$3\" ]; then inside \"$(pwd -P)\"; fi\n"
             + "shift 3\n"
             // The program must be a file: a shell builtin of the same name is never what runs.
             + "case $1 in */*) [ -f \"$1\" ] && [ -x \"$1\" ] ;;\n"

@@ -1,6 +1,7 @@
 package dev.magpie.sandbox.daytona;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
@@ -37,11 +38,19 @@ class DaytonaDockerTest {
             assertThat(ws.exec(ExecRequest.builder("cat").stdin("piped").build()).stdout()).isEqualTo("piped");
             assertThat(ws.list("notes")).containsExactly("a.txt");
 
-            ExecResult slow = ws.exec(ExecRequest.builder("sh", "-c", "sleep 2; touch late.txt")
-                    .timeout(Duration.ofMillis(300)).build());
+            ExecResult slow = ws.exec(ExecRequest.builder("sh", "-c", "echo $$ > slow.pid; exec sleep 1000")
+                    .timeout(Duration.ofSeconds(1)).build());
             assertThat(slow.timedOut()).isTrue();
-            Thread.sleep(2_500);
-            assertThat(ws.exists("late.txt")).isFalse();
+            assertThat(ws.exists("slow.pid")).as("the command wrote its pid before its timeout").isTrue();
+            String alive = "p=$(cat slow.pid); s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null);"
+                    + " [ -z \"$s\" ] || [ \"$s\" = Z ] || echo \"pid $p in state $s\"";
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            for (String left = ws.shell(alive).stdout(); !left.isEmpty(); left = ws.shell(alive).stdout()) {
+                if (System.nanoTime() > deadline) {
+                    fail("The timed-out command still runs 5 s after its timeout: " + left);
+                }
+                Thread.sleep(20);
+            }
         }
         assertThat(containers(id)).isEmpty();
     }

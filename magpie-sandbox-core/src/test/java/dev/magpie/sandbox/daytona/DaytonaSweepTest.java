@@ -1,6 +1,7 @@
 package dev.magpie.sandbox.daytona;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
@@ -32,10 +33,19 @@ class DaytonaSweepTest {
     void deletesTheOwnersOldSandboxesOnly() throws Exception {
         DaytonaClient mine = DAYTONA.client();
         DaytonaClient theirs = DaytonaClient.of(DAYTONA.config().newBuilder().owner("someone-else").build());
-        String old = mine.create(DaytonaCreateRequest.builder().build()).id();
+        DaytonaSandbox oldSandbox = mine.create(DaytonaCreateRequest.builder().build());
+        String old = oldSandbox.id();
         String other = theirs.create(DaytonaCreateRequest.builder().build()).id();
         String unmanaged = createWithoutTheLibrary();
-        Thread.sleep(20);
+        // The server stamps creation times in milliseconds from this JVM's clock: the next one must come later.
+        Instant oldAt = oldSandbox.createdAt().orElseThrow();
+        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (!Instant.now().isAfter(oldAt.plusMillis(2))) {
+            if (System.nanoTime() > deadline) {
+                fail("The clock did not pass " + oldAt + " + 2 ms within 1 s; it reads " + Instant.now());
+            }
+            Thread.onSpinWait();
+        }
         DaytonaSandbox created = mine.create(DaytonaCreateRequest.builder().build());
         String fresh = created.id();
         // One hour after the fresh sandbox was made, less a millisecond: the cutoff falls between the two.

@@ -3,24 +3,22 @@ package dev.magpie.sandbox.daytona;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
-import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.PathOutsideWorkspaceException;
 import dev.magpie.sandbox.WorkspaceDestroyedException;
-import dev.magpie.sandbox.WorkspaceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A Daytona workspace against the local server: commands, files, paths, setup, destroy. */
+/**
+ * A Daytona workspace against the local server, beyond the contract every provider passes
+ * (magpie-sandbox-conformance): requests never sent for refused paths, setup, labels, destroy, the API key.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DaytonaWorkspaceTest {
 
@@ -37,95 +35,6 @@ class DaytonaWorkspaceTest {
     @AfterAll
     void destroyShared() {
         shared.destroy();
-    }
-
-    @Test
-    void runsCommandsWithSeparateStreamsAndExitCodes() {
-        ExecResult result = shared.shell("echo out; echo err >&2; exit 3");
-
-        assertThat(result.stdout()).isEqualTo("out\n");
-        assertThat(result.stderr()).isEqualTo("err\n");
-        assertThat(result.exitCode()).isEqualTo(3);
-        assertThat(result.timedOut()).isFalse();
-        assertThat(shared.transcript().entries()).anyMatch(e -> e.commandLine().contains("exit 3"));
-    }
-
-    @Test
-    void runsInTheWorkingDirectoryWithEnvSubdirectoryAndStdin() throws Exception {
-        shared.writeString("sub/keep.txt", "x");
-        ExecResult pwd = shared.exec(ExecRequest.builder("pwd").subdirectory("sub").build());
-        ExecResult env = shared.exec(ExecRequest.builder("sh", "-c", "printf %s \"$GREETING\"")
-                .env("GREETING", "it's \"quoted\" $HOME").build());
-        ExecResult stdin = shared.exec(ExecRequest.builder("cat").stdin("line one\nline two\n").build());
-
-        assertThat(pwd.stdout().trim()).isEqualTo(shared.workingDir() + "/sub");
-        assertThat(env.stdout()).isEqualTo("it's \"quoted\" $HOME");
-        assertThat(stdin.stdout()).isEqualTo("line one\nline two\n");
-    }
-
-    @Test
-    void aTimedOutCommandIsAResultAndIsKilled() throws Exception {
-        ExecResult result = shared.exec(ExecRequest.builder("sh", "-c", "echo started; sleep 3; echo late > late.txt")
-                .timeout(Duration.ofMillis(400)).build());
-
-        assertThat(result.timedOut()).isTrue();
-        assertThat(result.exitCode()).isEqualTo(ExecResult.KILLED);
-        assertThat(result.stdout()).isEqualTo("started\n");
-        assertThat(result.duration()).isLessThan(Duration.ofSeconds(3));
-        Thread.sleep(3_000);
-        assertThat(shared.exists("late.txt")).isFalse();
-        assertThat(DAYTONA.server().directory(shared.id()).orElseThrow().resolve("widgets/late.txt")).doesNotExist();
-    }
-
-    @Test
-    void deliversLinesToTheListenerAndLimitsOutput() {
-        List<String> lines = new ArrayList<>();
-        ExecResult result = shared.exec(ExecRequest.builder("sh", "-c", "seq 1 3; seq 1 5000 >&2")
-                .outputLimit(100).listener((channel, line) -> lines.add(channel + ":" + line)).build());
-
-        assertThat(lines).startsWith("STDOUT:1", "STDOUT:2", "STDOUT:3", "STDERR:1");
-        assertThat(result.stdout()).isEqualTo("1\n2\n3\n");
-        assertThat(result.truncated()).isTrue();
-        assertThat(result.stderr()).startsWith("1\n2\n").contains("truncated").endsWith("4999\n5000\n");
-    }
-
-    @Test
-    void theListenerHearsLinesWhileTheCommandRuns() {
-        List<Long> heardAt = new java.util.concurrent.CopyOnWriteArrayList<>();
-        long start = System.nanoTime();
-        ExecResult result = shared.exec(ExecRequest.builder("sh", "-c", "echo first; sleep 1; echo second")
-                .listener((channel, line) -> heardAt.add((System.nanoTime() - start) / 1_000_000)).build());
-
-        assertThat(result.stdout()).isEqualTo("first\nsecond\n");
-        assertThat(heardAt).hasSize(2);
-        assertThat(heardAt.get(0)).isLessThan(900);
-        assertThat(heardAt.get(1)).isGreaterThanOrEqualTo(1000);
-    }
-
-    @Test
-    void aMissingProgramCannotStart() {
-        assertThatThrownBy(() -> shared.exec("no-such-program-xyz"))
-                .isInstanceOf(CommandStartException.class)
-                .hasMessageContaining("no-such-program-xyz");
-    }
-
-    @Test
-    void writesReadsListsAndDeletesFiles() {
-        shared.writeString("notes/deep/todo.txt", "ship it");
-        shared.writeFile("notes/blob.bin", new byte[] {0, 1, 2, (byte) 255});
-
-        assertThat(shared.readString("notes/deep/todo.txt")).isEqualTo("ship it");
-        assertThat(shared.readFile("notes/blob.bin")).containsExactly(0, 1, 2, 255);
-        assertThat(shared.list("notes")).containsExactly("blob.bin", "deep");
-        assertThat(shared.exists("notes/deep")).isTrue();
-        assertThat(shared.exists("notes/none")).isFalse();
-
-        shared.delete("notes");
-        shared.delete("notes");
-        assertThat(shared.exists("notes")).isFalse();
-        assertThatThrownBy(() -> shared.readFile("notes/deep/todo.txt"))
-                .isInstanceOf(WorkspaceException.class).hasMessageContaining("No file at 'notes/deep/todo.txt'");
-        assertThatThrownBy(() -> shared.list("notes")).hasMessageContaining("No directory at 'notes'");
     }
 
     @Test

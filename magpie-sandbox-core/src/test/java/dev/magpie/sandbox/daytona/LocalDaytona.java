@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * One local Daytona server per test class, over real HTTP. After each test it disarms faults and fails the test
  * if a sandbox was left behind; after the class it checks every exchange of the class against the published
- * specs (when {@code ../shared/daytona} is there).
+ * specs (when they are found; under {@code CI=true} they must be).
  */
 final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
@@ -106,6 +106,8 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
         assertThat(left).as("sandboxes left on the server after the class").isEmpty();
         Optional<Path> specs = specs();
         if (specs.isEmpty()) {
+            System.err.println(context.getDisplayName() + ": exchanges not checked against the specs: "
+                    + ContractValidator.missing(projectRoot()));
             return;
         }
         ContractValidator validator = ContractValidator.load(specs.get());
@@ -114,9 +116,13 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
         assertThat(problems).as("exchanges departing from api.json / toolbox.json").isEmpty();
     }
 
-    /** Where the published specs are, when this checkout has them beside it. */
+    /** Where the published specs are, when this checkout has them beside it; under {@code CI=true} they must be. */
     static Optional<Path> specs() {
-        return ContractValidator.locate(Path.of(System.getProperty("magpie.project.root", "..")));
+        return ContractValidator.locateForTestRun(projectRoot());
+    }
+
+    static Path projectRoot() {
+        return Path.of(System.getProperty("magpie.project.root", ".."));
     }
 
     DaytonaServer server() {

@@ -3,24 +3,25 @@ package dev.magpie.sandbox.docker;
 import dev.magpie.sandbox.ProviderId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
-import dev.magpie.sandbox.OutputListener;
-import dev.magpie.sandbox.PathOutsideWorkspaceException;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.JvmIdentity;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Commands in one container shared by every test of the class. */
+/**
+ * Commands in one container shared by every test of the class: what Docker does beyond the contract every provider
+ * passes (magpie-sandbox-conformance).
+ */
 @EnabledWithDockerEngine
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DockerExecTest {
@@ -29,7 +30,7 @@ class DockerExecTest {
 
     @BeforeAll
     void startContainer() {
-        workspace = DockerWorkspace.builder(DockerEngineCondition.TEST_IMAGE).env("FROM_WORKSPACE", "ws").build();
+        workspace = DockerWorkspace.builder(DockerEngineCondition.TEST_IMAGE).build();
     }
 
     @AfterAll
@@ -40,22 +41,10 @@ class DockerExecTest {
     }
 
     @Test
-    void runsInTheWorkingDirectoryWithSeparateStreamsAndExitCodeAsData() {
-        ExecResult result = workspace.shell("pwd; echo oops >&2; exit 3");
-
+    void runsInTheDefaultWorkingDirectory() {
         assertThat(workspace.provider()).isEqualTo(ProviderId.DOCKER);
-        assertThat(result.exitCode()).isEqualTo(3);
-        assertThat(result.stdout()).isEqualTo("/workspace\n");
-        assertThat(result.stderr()).isEqualTo("oops\n");
-        assertThat(result.timedOut()).isFalse();
-        assertThat(result.command()).containsExactly("sh", "-c", "pwd; echo oops >&2; exit 3");
-    }
-
-    @Test
-    void runsProgramsWithoutAShell() {
-        ExecResult result = workspace.exec("printf", "%s|", "two words", "$HOME", "*");
-
-        assertThat(result.stdout()).isEqualTo("two words|$HOME|*|");
+        assertThat(workspace.workingDir()).isEqualTo(DockerWorkspace.DEFAULT_WORKING_DIR);
+        assertThat(workspace.exec("pwd").stdout()).isEqualTo("/workspace\n");
     }
 
     @Test
@@ -65,74 +54,9 @@ class DockerExecTest {
     }
 
     @Test
-    void reportsAProcessKilledByASignalAsMinusOne() {
-        assertThat(workspace.shell("kill -9 $$").exitCode()).isEqualTo(ExecResult.KILLED);
-    }
-
-    @Test
-    void passesTheWorkspaceAndRequestEnvironment() {
-        ExecResult result = workspace.exec(ExecRequest.builder("sh", "-c", "echo $FROM_WORKSPACE $FROM_REQUEST")
-                .env("FROM_REQUEST", "req").build());
-
-        assertThat(result.stdout()).isEqualTo("ws req\n");
-    }
-
-    @Test
-    void runsInASubdirectoryAndRefusesOneOutside() {
-        workspace.writeString("sub/dir/marker", "");
-
-        ExecResult result = workspace.exec(ExecRequest.builder("pwd").subdirectory("sub/dir").build());
-
-        assertThat(result.stdout()).isEqualTo("/workspace/sub/dir\n");
-        assertThatThrownBy(() -> workspace.exec(ExecRequest.builder("pwd").subdirectory("../etc").build()))
-                .isInstanceOf(PathOutsideWorkspaceException.class);
-        workspace.exec("ln", "-sfn", "/etc", "etc-link");
-        assertThatThrownBy(() -> workspace.exec(ExecRequest.builder("pwd").subdirectory("etc-link").build()))
-                .isInstanceOf(PathOutsideWorkspaceException.class).hasMessageContaining("/etc");
-        assertThatThrownBy(() -> workspace.exec(ExecRequest.builder("pwd").subdirectory("missing").build()))
-                .isInstanceOf(WorkspaceException.class).hasMessageContaining("no such directory");
-    }
-
-    @Test
-    void feedsStdinAndClosesItWhenThereIsNone() {
-        byte[] binary = {0, 1, 2, (byte) 0xff, '\n', 'x'};
-        ExecResult piped = workspace.exec(ExecRequest.builder("sh", "-c", "od -An -tx1 | tr -s ' '")
-                .stdin(binary).build());
-        ExecResult none = workspace.exec(ExecRequest.builder("cat").timeout(Duration.ofSeconds(10)).build());
-
-        assertThat(piped.stdout().trim()).isEqualTo("00 01 02 ff 0a 78");
-        assertThat(none.timedOut()).isFalse();
-        assertThat(none.stdout()).isEmpty();
-    }
-
-    @Test
-    void aMissingProgramIsAnExceptionNamingIt() {
-        assertThatThrownBy(() -> workspace.exec("no-such-program", "arg"))
-                .isInstanceOf(CommandStartException.class)
-                .hasMessageContaining("no-such-program");
+    void aMissingProgramGivenByPathCannotStart() {
         assertThatThrownBy(() -> workspace.exec("./not-here.sh"))
-                .isInstanceOf(CommandStartException.class);
-    }
-
-    @Test
-    void sendsLinesToTheListenerAsTheyArrive() {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        OutputListener listener = (channel, line) -> lines.add(channel + ":" + line);
-
-        workspace.exec(ExecRequest.builder("sh", "-c", "echo one; echo two >&2; printf three")
-                .listener(listener).build());
-
-        assertThat(lines).containsExactlyInAnyOrder("STDOUT:one", "STDERR:two", "STDOUT:three");
-    }
-
-    @Test
-    void boundsOutputKeepingTheHeadAndTheTail() {
-        ExecResult result = workspace.exec(ExecRequest.builder("seq", "1", "200000").outputLimit(1000).build());
-
-        assertThat(result.truncated()).isTrue();
-        assertThat(result.exitCode()).isZero();
-        assertThat(result.stdout()).startsWith("1\n2\n3\n").endsWith("199999\n200000\n")
-                .contains("bytes truncated").hasSizeLessThan(1100);
+                .isInstanceOf(CommandStartException.class).hasMessageContaining("./not-here.sh");
     }
 
     @Test
@@ -146,29 +70,16 @@ class DockerExecTest {
                 + "env -i sh -c 'echo $$ > " + dir + "/no-env; exec sleep 1000' &\n"
                 + "sleep 1000\n";
 
-        long start = System.nanoTime();
         ExecResult result = workspace.exec(ExecRequest.builder("sh", "-c", script)
                 .timeout(Duration.ofSeconds(2)).build());
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(result.timedOut()).isTrue();
         assertThat(result.exitCode()).isEqualTo(ExecResult.KILLED);
         assertThat(result.stdout()).isEqualTo("started\n");
-        assertThat(took).isLessThan(Duration.ofSeconds(15));
         ExecResult survivors = workspace.shell("for f in " + dir + "/*; do p=$(cat $f);"
                 + " s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null); [ -z \"$s\" ] || [ \"$s\" = Z ] || echo $f $p $s; done;"
                 + " ls " + dir + " | wc -l");
         assertThat(survivors.stdout()).isEqualTo("4\n");
-    }
-
-    @Test
-    void runsCommandsFromSeveralThreadsAtOnce() {
-        List<String> outputs = java.util.stream.IntStream.range(0, 8).parallel()
-                .mapToObj(i -> workspace.shell("echo " + i + " && echo err" + i + " >&2").output())
-                .sorted().toList();
-
-        assertThat(outputs).containsExactly("0\nerr0\n", "1\nerr1\n", "2\nerr2\n", "3\nerr3\n",
-                "4\nerr4\n", "5\nerr5\n", "6\nerr6\n", "7\nerr7\n");
     }
 
     @Test
@@ -187,7 +98,7 @@ class DockerExecTest {
     @Test
     void anInterruptedCallerLeavesNoProcessRunning() throws Exception {
         String pidFile = "/tmp/interrupted-" + UUID.randomUUID();
-        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread caller = new Thread(() -> {
             try {
                 workspace.shell("echo $$ > " + pidFile + "; exec sleep 1000");
@@ -196,23 +107,21 @@ class DockerExecTest {
             }
         });
         caller.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (workspace.shell("test -s " + pidFile).exitCode() != 0) {
+            if (System.nanoTime() > deadline) {
+                fail("The command did not write " + pidFile + " within 20 s; the caller failed with " + thrown.get());
+            }
             Thread.sleep(50);
         }
 
         caller.interrupt();
         caller.join(15_000);
+        assertThat(caller.isAlive()).as("the caller still waits 15 s after its interrupt").isFalse();
 
         assertThat(thrown.get()).isInstanceOf(WorkspaceException.class).hasMessageContaining("Interrupted");
         assertThat(workspace.shell("p=$(cat " + pidFile + "); cut -d' ' -f3 /proc/$p/stat 2>/dev/null | grep -v Z")
                 .stdout()).isEmpty();
-    }
-
-    @Test
-    void recordsCommandsInTheTranscript() {
-        workspace.exec("echo", "transcribed");
-
-        assertThat(workspace.transcript().render()).contains("$ echo transcribed");
     }
 
     @Test

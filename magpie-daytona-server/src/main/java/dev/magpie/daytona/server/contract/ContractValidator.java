@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -63,7 +64,46 @@ public final class ContractValidator {
      * project root or beside one of its ancestors, when it holds both specs.
      */
     public static Optional<Path> locate(Path projectRoot) {
-        String named = System.getenv(SPECS_ENV);
+        return locate(projectRoot, System.getenv());
+    }
+
+    /**
+     * The spec directory for a test run, as {@link #locate(Path)} finds it. When it is missing and the environment
+     * variable {@code CI} is {@code true}, throws instead: a CI run must not pass without having checked the
+     * exchanges. Elsewhere the caller skips the check, saying why with {@link #missing(Path)}.
+     *
+     * @throws IllegalStateException under {@code CI=true} when the specs are not found
+     */
+    public static Optional<Path> locateForTestRun(Path projectRoot) {
+        return locateForTestRun(projectRoot, System.getenv());
+    }
+
+    static Optional<Path> locateForTestRun(Path projectRoot, Map<String, String> env) {
+        Optional<Path> found = locate(projectRoot, env);
+        if (found.isEmpty() && "true".equalsIgnoreCase(env.get("CI"))) {
+            throw new IllegalStateException("CI=true, so the Daytona exchanges must be checked against the specs, but "
+                    + missing(projectRoot, env) + ". Put api.json and toolbox.json there, or name their directory with "
+                    + SPECS_ENV + ".");
+        }
+        return found;
+    }
+
+    /** Why {@link #locate(Path)} found nothing: where the specs were looked for. */
+    public static String missing(Path projectRoot) {
+        return missing(projectRoot, System.getenv());
+    }
+
+    private static String missing(Path projectRoot, Map<String, String> env) {
+        String named = env.get(SPECS_ENV);
+        if (named != null && !named.isBlank()) {
+            return "the directory " + named + " named by " + SPECS_ENV + " does not hold api.json and toolbox.json";
+        }
+        return "the Daytona specs (api.json and toolbox.json) are in no shared/daytona beside "
+                + projectRoot.toAbsolutePath().normalize() + " or one of its parents, and " + SPECS_ENV + " is not set";
+    }
+
+    static Optional<Path> locate(Path projectRoot, Map<String, String> env) {
+        String named = env.get(SPECS_ENV);
         if (named != null && !named.isBlank()) {
             return Optional.of(Path.of(named)).filter(ContractValidator::holdsSpecs);
         }
