@@ -243,6 +243,20 @@ final class Call {
         out.close();
     }
 
+    /** Copies exactly {@code length} bytes; a source that ends sooner (a file that shrank) is an error. */
+    static void copy(InputStream in, OutputStream out, long length) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = length;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                throw new IOException("the source ended at " + (length - left) + " of " + length + " bytes");
+            }
+            out.write(buffer, 0, n);
+            left -= n;
+        }
+    }
+
     /** Gives the exchange to the observer, once. */
     void observe() {
         if (!observed) {

@@ -15,13 +15,16 @@ final class DirectoryRuntime implements SandboxRuntime {
 
     @Override
     public Process exec(LocalSandbox sandbox, String command, String cwd, Map<String, String> env,
-                        boolean mergeStderr) throws IOException {
+                        boolean mergeStderr, Path output) throws IOException {
         Path dir = cwd == null ? sandbox.directory : sandbox.directory.resolve(cwd);
         ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).directory(dir.toFile())
                 .redirectErrorStream(mergeStderr);
         builder.environment().putAll(sandbox.env);
         builder.environment().putAll(env);
         builder.environment().put("HOME", sandbox.directory.toString());
+        if (output != null) {
+            builder.redirectOutput(output.toFile());
+        }
         return builder.start();
     }
 

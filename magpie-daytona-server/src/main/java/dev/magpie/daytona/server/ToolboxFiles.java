@@ -85,7 +85,7 @@ final class ToolboxFiles {
         call.header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
         try (InputStream in = Files.newInputStream(file)) {
             long size = Files.size(file);
-            call.stream(200, "application/octet-stream", size, out -> copy(in, out, size), new byte[0]);
+            call.stream(200, "application/octet-stream", size, out -> Call.copy(in, out, size), new byte[0]);
         }
     }
 
@@ -179,20 +179,6 @@ final class ToolboxFiles {
             }
         } finally {
             Files.deleteIfExists(temp);
-        }
-    }
-
-    /** Copies exactly {@code size} bytes; a file that shrank meanwhile fails the reply. */
-    private static void copy(InputStream in, OutputStream out, long size) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long left = size;
-        while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new IOException("the file shrank to " + (size - left) + " of " + size + " bytes while sent");
-            }
-            out.write(buffer, 0, n);
-            left -= n;
         }
     }
 

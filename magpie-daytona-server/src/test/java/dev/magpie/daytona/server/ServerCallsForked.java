@@ -20,6 +20,7 @@ final class ServerCallsForked {
         String origin = server.baseUrl.substring(0, server.baseUrl.length() - "/api".length());
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(origin + path))
                 .header("Authorization", "Bearer " + ForkedServer.KEY).header("X-Daytona-SDK-Version", "0.190.0")
+                .timeout(Duration.ofMinutes(2))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
