@@ -231,7 +231,7 @@ final class Call {
         extraHeaders.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         exchange.getResponseHeaders().set("Content-Type", contentType);
         observe();
-        AbortableOutput out = new AbortableOutput(exchange.getResponseBody());
+        ReplyStream out = new ReplyStream(exchange.getResponseBody());
         exchange.setStreams(null, out);
         exchange.sendResponseHeaders(code, length == 0 ? -1 : length < 0 ? 0 : length);
         try {
@@ -243,19 +243,6 @@ final class Call {
         out.close();
     }
 
-    /** Copies exactly {@code length} bytes; a source that ends sooner (a file that shrank) is an error. */
-    static void copy(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long left = length;
-        while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new IOException("the source ended at " + (length - left) + " of " + length + " bytes");
-            }
-            out.write(buffer, 0, n);
-            left -= n;
-        }
-    }
 
     /** Gives the exchange to the observer, once. */
     void observe() {
@@ -313,35 +300,6 @@ final class Call {
         BadRequest(int status, String message) {
             super(message);
             this.status = status;
-        }
-    }
-
-    /**
-     * The reply stream of a streamed body. Aborted, it refuses to close: the server then closes the connection
-     * instead of ending the body as if it were complete (a chunked body would get its last chunk).
-     */
-    private static final class AbortableOutput extends java.io.FilterOutputStream {
-        private boolean aborted;
-
-        AbortableOutput(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        void abort() {
-            aborted = true;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (aborted) {
-                throw new IOException("the reply was aborted");
-            }
-            super.close();
         }
     }
 }

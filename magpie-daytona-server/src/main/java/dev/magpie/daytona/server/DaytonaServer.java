@@ -82,7 +82,14 @@ public final class DaytonaServer implements AutoCloseable {
         if (System.getProperty(NODELAY_PROPERTY) == null) {
             System.setProperty(NODELAY_PROPERTY, "true");
         }
-        this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
+        try {
+            this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
+        } catch (IOException | RuntimeException e) {
+            if (cages != null) {
+                cages.closeAll();
+            }
+            throw e;
+        }
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "daytona-server");
             t.setDaemon(true);

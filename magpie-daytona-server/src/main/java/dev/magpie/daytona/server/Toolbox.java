@@ -40,6 +40,7 @@ final class Toolbox {
             case 408: return "REQUEST_TIMEOUT";
             case 409: return "CONFLICT";
             case 410: return "GONE";
+            case 413: return "REQUEST_TOO_LARGE";
             default: return "INTERNAL_SERVER_ERROR";
         }
     }
@@ -218,7 +219,7 @@ final class Toolbox {
             StreamedJson.FileText merged = command.merged();
             try (InputStream in = Files.newInputStream(merged.file())) {
                 call.stream(200, "text/plain; charset=utf-8", merged.length(),
-                        out -> Call.copy(in, out, merged.length()), new byte[0]);
+                        out -> ReplyStream.copy(in, out, merged.length()), new byte[0]);
             }
         }
     }

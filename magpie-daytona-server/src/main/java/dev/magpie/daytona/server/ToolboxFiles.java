@@ -85,7 +85,7 @@ final class ToolboxFiles {
         call.header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
         try (InputStream in = Files.newInputStream(file)) {
             long size = Files.size(file);
-            call.stream(200, "application/octet-stream", size, out -> Call.copy(in, out, size), new byte[0]);
+            call.stream(200, "application/octet-stream", size, out -> ReplyStream.copy(in, out, size), new byte[0]);
         }
     }
 
