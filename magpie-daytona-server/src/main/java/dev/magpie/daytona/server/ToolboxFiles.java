@@ -94,7 +94,7 @@ final class ToolboxFiles {
         Path spooled = call.spoolBody(sandbox.directory.getParent());
         try (FileChannel channel = FileChannel.open(spooled, StandardOpenOption.READ)) {
             if (channel.size() > Integer.MAX_VALUE) {
-                call.toolboxError(413, "BAD_REQUEST", "an upload is at most " + Integer.MAX_VALUE + " bytes");
+                call.toolboxError(413, "REQUEST_TOO_LARGE", "an upload is at most " + Integer.MAX_VALUE + " bytes");
                 return;
             }
             upload(call, sandbox, Multipart.parse(call.header("Content-Type"),
