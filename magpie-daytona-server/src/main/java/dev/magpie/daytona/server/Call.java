@@ -4,25 +4,45 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One request being served: its parts read up front, and the reply written once and remembered. */
+/**
+ * One request being served: its line and headers read up front, its body only when a route asks for it (after the
+ * credentials were checked), and the reply written once and remembered. A reply that fails after its status was
+ * sent closes the connection, so the client sees a failure rather than a short or endless body.
+ */
 final class Call {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest body read into memory; larger ones are refused with 413 (uploads go to disk instead). */
+    static final long MAX_BODY = 64L << 20;
+    /** A body is kept for observers up to this size. */
+    private static final int RECORDED_BODY = 1 << 20;
+
+    /** Writes a streamed reply body. */
+    interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
 
     final HttpExchange exchange;
     final String method;
     final String path;
     final String query;
     final Map<String, String> params;
-    final byte[] body;
+    private byte[] body;
+    private byte[] recordedBody = new byte[0];
+    private boolean spooled;
     private int status;
     private byte[] replyBody = new byte[0];
     private final Map<String, String> extraHeaders = new HashMap<>();
@@ -41,7 +61,69 @@ final class Call {
         String raw = exchange.getRequestURI().getRawQuery();
         this.query = raw == null ? "" : raw;
         this.params = parseQuery(query);
-        this.body = exchange.getRequestBody().readAllBytes();
+    }
+
+    /** The request body, read on first use. */
+    byte[] body() {
+        if (body == null) {
+            long announced = contentLength();
+            if (announced > MAX_BODY) {
+                throw tooLarge(announced);
+            }
+            try (InputStream in = exchange.getRequestBody()) {
+                byte[] read = in.readNBytes((int) MAX_BODY + 1);
+                if (read.length > MAX_BODY) {
+                    throw tooLarge(read.length);
+                }
+                body = read;
+                recordedBody = read.length <= RECORDED_BODY ? read : new byte[0];
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not read the body of " + method + " " + path, e);
+            }
+        }
+        return body;
+    }
+
+    /** Streams the request body into a new file in the directory; the caller deletes it. */
+    Path spoolBody(Path directory) throws IOException {
+        spooled = true;
+        Path file = Files.createTempFile(directory, ".request-", ".body");
+        try (InputStream in = exchange.getRequestBody()) {
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        return file;
+    }
+
+    /** A small body no route read (the call was refused before) is still shown to observers. */
+    private void recordUnreadBody() {
+        if (body != null || spooled) {
+            return;
+        }
+        try {
+            long announced = contentLength();
+            if (announced >= 0 && announced <= RECORDED_BODY) {
+                body();
+            }
+        } catch (RuntimeException e) {
+            // a body that cannot be read is recorded as empty
+        }
+    }
+
+    private long contentLength() {
+        String value = header("Content-Length");
+        try {
+            return value == null ? -1 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new BadRequest("Content-Length must be a number, was '" + value + "'");
+        }
+    }
+
+    private BadRequest tooLarge(long size) {
+        return new BadRequest(413, "The request body of " + size + " bytes is over the " + MAX_BODY
+                + " bytes this server reads for " + method + " " + path + "; send less.");
     }
 
     String header(String name) {
@@ -50,7 +132,8 @@ final class Call {
 
     JsonNode json() {
         try {
-            return body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+            byte[] bytes = body();
+            return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
         } catch (IOException e) {
             throw new BadRequest("The request body is not valid JSON: " + e.getMessage());
         }
@@ -129,6 +212,38 @@ final class Call {
         }
     }
 
+    /**
+     * Sends the status and headers, then the body the writer streams: {@code length} bytes, or chunks when it is
+     * negative. When the writer fails, the connection is closed before the body is complete.
+     *
+     * @param recorded what observers see as the reply body
+     */
+    void stream(int code, String contentType, long length, BodyWriter writer, byte[] recorded) throws IOException {
+        if (replied()) {
+            throw new IllegalStateException("already replied to " + method + " " + path);
+        }
+        answered = true;
+        if (dropReply) {
+            return;
+        }
+        status = code;
+        replyBody = recorded;
+        extraHeaders.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        observe();
+        ReplyStream out = new ReplyStream(exchange.getResponseBody());
+        exchange.setStreams(null, out);
+        exchange.sendResponseHeaders(code, length == 0 ? -1 : length < 0 ? 0 : length);
+        try {
+            writer.write(out);
+        } catch (IOException | RuntimeException | Error e) {
+            out.abort();
+            throw e;
+        }
+        out.close();
+    }
+
+
     /** Gives the exchange to the observer, once. */
     void observe() {
         if (!observed) {
@@ -138,7 +253,8 @@ final class Call {
     }
 
     RecordedExchange record() {
-        return new RecordedExchange(method, path, query, exchange.getRequestHeaders(), body, status,
+        recordUnreadBody();
+        return new RecordedExchange(method, path, query, exchange.getRequestHeaders(), recordedBody, status,
                 status == 0 ? Map.of() : exchange.getResponseHeaders(), status == 0 ? new byte[0] : replyBody);
     }
 
@@ -172,12 +288,18 @@ final class Call {
         return out;
     }
 
-    /** A request the server refuses with 400 and this message. */
+    /** A request the server refuses with 400 (or the given status) and this message. */
     static final class BadRequest extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        final int status;
 
         BadRequest(String message) {
+            this(400, message);
+        }
+
+        BadRequest(int status, String message) {
             super(message);
+            this.status = status;
         }
     }
 }

@@ -66,12 +66,14 @@ final class ControlPlane {
                     + "Daytona Dashboard?");
             return;
         }
-        if (request.name() != null && server.sandboxes().nameTaken(request.name())) {
-            call.apiError(409, "Sandbox with name " + request.name() + " already exists");
+        LocalSandbox sandbox;
+        try {
+            sandbox = server.sandboxes().create(request, template, server.startDelay(),
+                    () -> server.faults().takeStartError().flatMap(Fault::message).orElse(null));
+        } catch (Sandboxes.NameTaken e) {
+            call.apiError(409, e.getMessage());
             return;
         }
-        String errorReason = server.faults().takeStartError().flatMap(Fault::message).orElse(null);
-        LocalSandbox sandbox = server.sandboxes().create(request, template, server.startDelay(), errorReason);
         call.json(200, sandbox.toJson(proxyUrl(call)));
     }
 

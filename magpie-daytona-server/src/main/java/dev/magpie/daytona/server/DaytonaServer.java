@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -58,6 +59,10 @@ public final class DaytonaServer implements AutoCloseable {
     private final RateLimits rateLimits;
     private final List<Consumer<RecordedExchange>> observers = new CopyOnWriteArrayList<>();
     private volatile Duration startDelay;
+    /** The cgroups of the sandboxes' processes; null when sandboxes are containers. */
+    private final ProcessCages cages;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook = new Thread(this::close, "daytona-server-shutdown");
 
     private DaytonaServer(Builder b) throws IOException {
         this.apiKey = b.apiKey != null ? b.apiKey : randomKey();
@@ -66,7 +71,8 @@ public final class DaytonaServer implements AutoCloseable {
         this.root = b.root != null ? Files.createDirectories(b.root)
                 : TempRoots.create(Path.of(System.getProperty("java.io.tmpdir")));
         this.snapshots = Map.copyOf(b.snapshots);
-        this.sandboxes = new Sandboxes(root, b.dockerImage == null ? new DirectoryRuntime()
+        this.cages = b.dockerImage == null ? ProcessCages.create() : null;
+        this.sandboxes = new Sandboxes(root, cages != null ? new DirectoryRuntime(cages)
                 : new DockerRuntime(b.dockerImage));
         this.rateLimits = new RateLimits(b.rateLimitPerMinute);
         this.startDelay = b.startDelay;
@@ -76,7 +82,14 @@ public final class DaytonaServer implements AutoCloseable {
         if (System.getProperty(NODELAY_PROPERTY) == null) {
             System.setProperty(NODELAY_PROPERTY, "true");
         }
-        this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
+        try {
+            this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
+        } catch (IOException | RuntimeException e) {
+            if (cages != null) {
+                cages.closeAll();
+            }
+            throw e;
+        }
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "daytona-server");
             t.setDaemon(true);
@@ -85,6 +98,8 @@ public final class DaytonaServer implements AutoCloseable {
         http.setExecutor(executor);
         http.createContext("/", new Dispatcher(this, new ControlPlane(this), new Toolbox(this)));
         http.start();
+        // a JVM that exits without closing the server (SIGTERM, System.exit) must not leave processes behind
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     public static Builder builder() {
@@ -177,9 +192,22 @@ public final class DaytonaServer implements AutoCloseable {
         sandboxes.deleteAll();
     }
 
-    /** Stops serving, kills every sandbox's processes and deletes their directories. */
+    /**
+     * Stops serving, kills every sandbox's processes and deletes their directories; runs at the latest when the
+     * JVM shuts down. A second call does nothing.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook may be running this very close
+            }
+        }
         http.stop(0);
         executor.shutdownNow();
         try {
@@ -188,6 +216,9 @@ public final class DaytonaServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sandboxes.deleteAll();
+        if (cages != null) {
+            cages.closeAll();
+        }
         if (ownsRoot) {
             Sandboxes.deleteTree(root);
         }

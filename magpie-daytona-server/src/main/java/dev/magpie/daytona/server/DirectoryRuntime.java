@@ -1,27 +1,46 @@
 package dev.magpie.daytona.server;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Commands run as processes of this machine, as the server's user, in the sandbox's directory. */
+/**
+ * Commands run as processes of this machine, as the server's user, in the sandbox's directory. Each sandbox's
+ * processes are kept in its cgroup when {@link ProcessCages} are available, and all killed when it stops;
+ * otherwise stopping kills the processes whose working directory is inside the sandbox's directory, and a
+ * process that left both the process tree and the directory survives.
+ */
 final class DirectoryRuntime implements SandboxRuntime {
 
+    private final ProcessCages cages;
+
+    DirectoryRuntime(ProcessCages cages) {
+        this.cages = cages;
+    }
+
     @Override
-    public void start(LocalSandbox sandbox) {
-        // nothing beyond the directory
+    public void start(LocalSandbox sandbox) throws IOException {
+        if (cages.available()) {
+            cages.open(sandbox.id);
+        }
     }
 
     @Override
     public Process exec(LocalSandbox sandbox, String command, String cwd, Map<String, String> env,
-                        boolean mergeStderr) throws IOException {
+                        boolean mergeStderr, Path output) throws IOException {
         Path dir = cwd == null ? sandbox.directory : sandbox.directory.resolve(cwd);
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).directory(dir.toFile())
+        List<String> line = cages.available() ? cages.caged(sandbox.id, command) : List.of("sh", "-c", command);
+        ProcessBuilder builder = new ProcessBuilder(line).directory(dir.toFile())
                 .redirectErrorStream(mergeStderr);
         builder.environment().putAll(sandbox.env);
         builder.environment().putAll(env);
         builder.environment().put("HOME", sandbox.directory.toString());
+        if (output != null) {
+            builder.redirectOutput(output.toFile());
+        }
         return builder.start();
     }
 
@@ -34,7 +53,25 @@ final class DirectoryRuntime implements SandboxRuntime {
 
     @Override
     public void stop(LocalSandbox sandbox) {
-        // processes were killed with their sessions
+        if (cages.available()) {
+            cages.close(sandbox.id);
+        } else {
+            killInside(sandbox.directory);
+        }
+    }
+
+    /** Kills the processes whose working directory is the directory or below it. */
+    private static void killInside(Path directory) {
+        ProcessHandle.allProcesses().forEach(p -> {
+            try {
+                Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd"));
+                if (cwd.startsWith(directory)) {
+                    p.destroyForcibly();
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                // gone, or not ours to inspect
+            }
+        });
     }
 
     @Override

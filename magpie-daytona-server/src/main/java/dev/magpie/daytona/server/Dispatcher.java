@@ -28,7 +28,11 @@ final class Dispatcher implements HttpHandler {
             call = new Call(exchange, server::notifyObservers);
             serve(call);
         } catch (Call.BadRequest e) {
-            replyError(call, 400, e.getMessage());
+            if (e.status == 413) {
+                // the rest of the body stays unread: the connection cannot carry another request
+                call.header("Connection", "close");
+            }
+            replyError(call, e.status, e.getMessage());
         } catch (RuntimeException | IOException | Error e) {
             // an Error too (no thread or process could be made): answer 500 rather than leave the client hanging
             if (call != null && !call.replied()) {

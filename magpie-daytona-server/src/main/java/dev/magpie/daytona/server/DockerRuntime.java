@@ -52,13 +52,17 @@ final class DockerRuntime implements SandboxRuntime {
 
     @Override
     public Process exec(LocalSandbox sandbox, String command, String cwd, Map<String, String> env,
-                        boolean mergeStderr) throws IOException {
+                        boolean mergeStderr, Path output) throws IOException {
         String marker = UUID.randomUUID().toString();
         List<String> args = new ArrayList<>(List.of("docker", "exec", "-i", "-w",
                 cwd == null ? HOME : cwd.startsWith("/") ? cwd : HOME + "/" + cwd, "-e", MARKER + "=" + marker));
         env.forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
         args.addAll(List.of(container(sandbox), "sh", "-c", command));
-        Process process = new ProcessBuilder(args).redirectErrorStream(mergeStderr).start();
+        ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(mergeStderr);
+        if (output != null) {
+            builder.redirectOutput(output.toFile());
+        }
+        Process process = builder.start();
         markers.put(process.pid(), marker);
         process.onExit().thenRun(() -> markers.remove(process.pid()));
         return process;

@@ -55,6 +55,11 @@ final class LocalSandbox {
         this.errorReason = errorReason;
     }
 
+    /** A directory of this machine beside the home, for command output kept on disk; made on first use. */
+    Path logs() {
+        return directory.resolveSibling(".logs");
+    }
+
     String state() {
         if (destroying) {
             return "destroying";

@@ -19,9 +19,10 @@ interface SandboxRuntime {
      *
      * @param cwd a sandbox path (absolute, or relative to its home); its home when null
      * @param mergeStderr whether stderr goes into stdout
+     * @param output a file of this machine that takes stdout (and a merged stderr) instead of a pipe, or null
      */
-    Process exec(LocalSandbox sandbox, String command, String cwd, Map<String, String> env, boolean mergeStderr)
-            throws IOException;
+    Process exec(LocalSandbox sandbox, String command, String cwd, Map<String, String> env, boolean mergeStderr,
+                 Path output) throws IOException;
 
     /** Kills a command that {@link #exec} started, with everything it started. */
     void kill(LocalSandbox sandbox, Process process);

@@ -24,14 +24,37 @@ final class Sandboxes {
     private final Path root;
     private final SandboxRuntime runtime;
     private final Map<String, LocalSandbox> byId = new ConcurrentHashMap<>();
+    /** Name to id, claimed before the sandbox is laid out so that racing creates cannot share a name. */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
 
     Sandboxes(Path root, SandboxRuntime runtime) {
         this.root = root;
         this.runtime = runtime;
     }
 
-    LocalSandbox create(CreateRequest request, Optional<Path> template, Duration startDelay, String errorReason) {
+    /**
+     * Lays out and starts a sandbox.
+     *
+     * @param errorReason asked once the name is claimed: the reason the sandbox fails to start, or null
+     * @throws NameTaken when a sandbox with the requested name exists
+     */
+    LocalSandbox create(CreateRequest request, Optional<Path> template, Duration startDelay,
+                        java.util.function.Supplier<String> errorReason) {
         String id = java.util.UUID.randomUUID().toString();
+        String name = request.name() == null ? id : request.name();
+        if (names.putIfAbsent(name, id) != null) {
+            throw new NameTaken(name);
+        }
+        try {
+            return layOut(id, name, request, template, startDelay, errorReason.get());
+        } catch (RuntimeException | Error e) {
+            names.remove(name, id);
+            throw e;
+        }
+    }
+
+    private LocalSandbox layOut(String id, String name, CreateRequest request, Optional<Path> template,
+                                Duration startDelay, String errorReason) {
         Path home = root.resolve(id).resolve("home");
         try {
             Files.createDirectories(home);
@@ -41,7 +64,7 @@ final class Sandboxes {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not lay out sandbox " + id + " in " + home, e);
         }
-        LocalSandbox sandbox = new LocalSandbox(id, request.name() == null ? id : request.name(),
+        LocalSandbox sandbox = new LocalSandbox(id, name,
                 request.snapshot(), request.user(), request.target(), request.env(), request.labels(),
                 request.volumes(), request.intervals(), home, runtime, startDelay, errorReason);
         try {
@@ -60,10 +83,6 @@ final class Sandboxes {
             return Optional.of(byKey);
         }
         return byId.values().stream().filter(s -> s.name.equals(idOrName)).findFirst();
-    }
-
-    boolean nameTaken(String name) {
-        return byId.values().stream().anyMatch(s -> s.name.equals(name));
     }
 
     /** Sandboxes carrying every given label, oldest first. */
@@ -88,6 +107,7 @@ final class Sandboxes {
         sandbox.sessions.values().forEach(Session::kill);
         sandbox.executing.forEach(p -> runtime.kill(sandbox, p));
         byId.remove(sandbox.id);
+        names.remove(sandbox.name, sandbox.id);
         runtime.stop(sandbox);
         deleteTree(sandbox.directory.getParent());
     }
@@ -120,6 +140,15 @@ final class Sandboxes {
                     Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
+        }
+    }
+
+    /** A create named a sandbox that exists. */
+    static final class NameTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NameTaken(String name) {
+            super("Sandbox with name " + name + " already exists");
         }
     }
 }

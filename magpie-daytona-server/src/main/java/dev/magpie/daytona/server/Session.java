@@ -1,9 +1,11 @@
 package dev.magpie.daytona.server;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,22 +22,39 @@ final class Session {
     static final byte[] STDOUT_MARK = {1, 1, 1};
     static final byte[] STDERR_MARK = {2, 2, 2};
 
-    /** One command of a session. */
+    /**
+     * One command of a session. Its output goes to three files beside the sandbox's home (stdout, stderr and the
+     * merged log), as the daemon keeps logs on disk: replies stream from them, so no output is held in memory.
+     */
     static final class Command {
         final String id = UUID.randomUUID().toString();
         final String command;
         final Process process;
-        private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream merged = new ByteArrayOutputStream();
+        private final Path stdout;
+        private final Path stderr;
+        private final Path merged;
+        private final OutputStream stdoutFile;
+        private final OutputStream stderrFile;
+        private final OutputStream mergedFile;
         private final Thread[] readers = new Thread[2];
+        private long stdoutSize;
+        private long stderrSize;
+        private long mergedSize;
+        private int open = 2;
         private volatile Integer exitCode;
 
-        Command(String command, Process process) {
+        Command(String command, Process process, Path logs) throws IOException {
             this.command = command;
             this.process = process;
-            readers[0] = pump(process.getInputStream(), stdout, STDOUT_MARK);
-            readers[1] = pump(process.getErrorStream(), stderr, STDERR_MARK);
+            Files.createDirectories(logs);
+            this.stdout = logs.resolve(id + ".stdout");
+            this.stderr = logs.resolve(id + ".stderr");
+            this.merged = logs.resolve(id + ".output");
+            this.stdoutFile = Files.newOutputStream(stdout);
+            this.stderrFile = Files.newOutputStream(stderr);
+            this.mergedFile = Files.newOutputStream(merged);
+            readers[0] = pump(process.getInputStream(), true);
+            readers[1] = pump(process.getErrorStream(), false);
             process.onExit().thenRun(this::finish);
         }
 
@@ -54,32 +73,73 @@ final class Session {
             return exitCode;
         }
 
-        synchronized String stdout() {
-            return stdout.toString(StandardCharsets.UTF_8);
+        /** The output so far: each file up to what was written when asked. */
+        synchronized Map<String, Object> logs() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("output", new StreamedJson.FileText(merged, mergedSize));
+            out.put("stdout", new StreamedJson.FileText(stdout, stdoutSize));
+            out.put("stderr", new StreamedJson.FileText(stderr, stderrSize));
+            return out;
         }
 
-        synchronized String stderr() {
-            return stderr.toString(StandardCharsets.UTF_8);
+        /** The merged log so far. */
+        synchronized StreamedJson.FileText merged() {
+            return new StreamedJson.FileText(merged, mergedSize);
         }
 
-        synchronized String merged() {
-            return merged.toString(StandardCharsets.UTF_8);
+        /** Deletes the log files; output still arriving is dropped. */
+        synchronized void discard() throws IOException {
+            closeFiles();
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+            Files.deleteIfExists(merged);
         }
 
-        private Thread pump(InputStream in, ByteArrayOutputStream own, byte[] mark) {
+        private synchronized void append(boolean isStdout, byte[] bytes, int length) throws IOException {
+            if (open == 0) {
+                return;
+            }
+            byte[] mark = isStdout ? STDOUT_MARK : STDERR_MARK;
+            (isStdout ? stdoutFile : stderrFile).write(bytes, 0, length);
+            mergedFile.write(mark);
+            mergedFile.write(bytes, 0, length);
+            if (isStdout) {
+                stdoutSize += length;
+            } else {
+                stderrSize += length;
+            }
+            mergedSize += mark.length + length;
+        }
+
+        private synchronized void ended() throws IOException {
+            if (open > 0 && --open == 0) {
+                closeFiles();
+            }
+        }
+
+        private void closeFiles() throws IOException {
+            open = 0;
+            try (stdoutFile; stderrFile; mergedFile) {
+                // closed in order, each even when another fails
+            }
+        }
+
+        private Thread pump(InputStream in, boolean isStdout) {
             Thread t = new Thread(() -> {
                 byte[] buffer = new byte[8192];
                 try (in) {
                     int n;
                     while ((n = in.read(buffer)) > 0) {
-                        synchronized (this) {
-                            own.write(buffer, 0, n);
-                            merged.write(mark, 0, mark.length);
-                            merged.write(buffer, 0, n);
-                        }
+                        append(isStdout, buffer, n);
                     }
                 } catch (IOException e) {
-                    // the process was killed: keep what was read
+                    // the process was killed, or the disk is full: keep what was written
+                } finally {
+                    try {
+                        ended();
+                    } catch (IOException e) {
+                        // nothing more can be written
+                    }
                 }
             }, "daytona-session-output");
             t.setDaemon(true);
@@ -108,14 +168,28 @@ final class Session {
                 + "__magpie_rc=$?\n"
                 + "pwd > " + dir + "/cwd; export -p > " + dir + "/env\n"
                 + "exit $__magpie_rc\n";
-        Process process = sandbox.runtime.exec(sandbox, script, null, Map.of(), false);
+        Process process = sandbox.runtime.exec(sandbox, script, null, Map.of(), false, null);
         process.getOutputStream().close();
-        Command c = new Command(command, process);
+        Command c;
+        try {
+            c = new Command(command, process, sandbox.logs());
+        } catch (IOException | RuntimeException e) {
+            sandbox.runtime.kill(sandbox, process);
+            throw e;
+        }
         commands.put(c.id, c);
         return c;
     }
 
+    /** Kills what still runs and deletes the commands' logs. */
     void kill() {
         commands.values().forEach(c -> sandbox.runtime.kill(sandbox, c.process));
+        for (Command c : commands.values()) {
+            try {
+                c.discard();
+            } catch (IOException e) {
+                // the sandbox's directory goes with the sandbox
+            }
+        }
     }
 }

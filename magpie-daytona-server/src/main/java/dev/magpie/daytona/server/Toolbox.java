@@ -2,7 +2,10 @@ package dev.magpie.daytona.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,6 +40,7 @@ final class Toolbox {
             case 408: return "REQUEST_TIMEOUT";
             case 409: return "CONFLICT";
             case 410: return "GONE";
+            case 413: return "REQUEST_TOO_LARGE";
             default: return "INTERNAL_SERVER_ERROR";
         }
     }
@@ -68,6 +72,11 @@ final class Toolbox {
         }
     }
 
+    /**
+     * Runs the command with its output going to a file, and replies once the shell exits with what the file holds
+     * then: a background child that keeps the output open neither blocks the reply nor loses the shell's output
+     * (the daemon too returns when the shell exits), and output of any size passes through a bounded buffer.
+     */
     private void execute(Call call, LocalSandbox sandbox) throws IOException {
         JsonNode body = call.json();
         if (!body.hasNonNull("command")) {
@@ -78,34 +87,29 @@ final class Toolbox {
         Map<String, String> env = new HashMap<>();
         body.path("envs").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         long timeout = body.path("timeout").asLong(0);
-        Process process;
+        Path output = Files.createTempFile(Files.createDirectories(sandbox.logs()), "execute-", ".out");
         try {
-            process = sandbox.runtime.exec(sandbox, body.get("command").asText(), cwd, env, true);
-        } catch (IOException e) {
-            call.json(200, Map.of("exitCode", -1, "result", "failed to start: " + e.getMessage()));
-            return;
-        }
-        sandbox.executing.add(process);
-        try {
-            collect(call, sandbox, process, timeout);
+            Process process;
+            try {
+                process = sandbox.runtime.exec(sandbox, body.get("command").asText(), cwd, env, true, output);
+            } catch (IOException e) {
+                call.json(200, Map.of("exitCode", -1, "result", "failed to start: " + e.getMessage()));
+                return;
+            }
+            sandbox.executing.add(process);
+            try {
+                reply(call, sandbox, process, timeout, output);
+            } finally {
+                sandbox.executing.remove(process);
+            }
         } finally {
-            sandbox.executing.remove(process);
+            Files.deleteIfExists(output);
         }
     }
 
-    private static void collect(Call call, LocalSandbox sandbox, Process process, long timeout) throws IOException {
+    private static void reply(Call call, LocalSandbox sandbox, Process process, long timeout, Path output)
+            throws IOException {
         process.getOutputStream().close();
-        var output = process.getInputStream();
-        var collected = new java.util.concurrent.CompletableFuture<byte[]>();
-        Thread reader = new Thread(() -> {
-            try {
-                collected.complete(output.readAllBytes());
-            } catch (IOException e) {
-                collected.complete(new byte[0]);
-            }
-        }, "daytona-execute-output");
-        reader.setDaemon(true);
-        reader.start();
         try {
             boolean done = timeout > 0 ? process.waitFor(timeout, TimeUnit.SECONDS) : waitForever(process);
             if (!done) {
@@ -114,17 +118,15 @@ final class Toolbox {
                         + timeout + " seconds");
                 return;
             }
-            byte[] bytes = collected.get(5, TimeUnit.SECONDS);
-            Map<String, Object> reply = new LinkedHashMap<>();
-            reply.put("exitCode", process.exitValue());
-            reply.put("result", new String(bytes, StandardCharsets.UTF_8));
-            call.json(200, reply);
         } catch (InterruptedException e) {
             sandbox.runtime.kill(sandbox, process);
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            call.toolboxError(500, "INTERNAL_SERVER_ERROR", "could not read the command output: " + e);
+            return;
         }
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("exitCode", process.exitValue());
+        reply.put("result", new StreamedJson.FileText(output, Files.size(output)));
+        StreamedJson.reply(call, 200, reply);
     }
 
     private static boolean waitForever(Process process) throws InterruptedException {
@@ -206,21 +208,19 @@ final class Toolbox {
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("cmdId", command.id);
         reply.put("exitCode", command.exitCode());
-        reply.put("output", command.merged());
-        reply.put("stdout", command.stdout());
-        reply.put("stderr", command.stderr());
-        call.json(200, reply);
+        reply.putAll(command.logs());
+        StreamedJson.reply(call, 200, reply);
     }
 
     private void logs(Call call, Session.Command command) throws IOException {
         if (jsonLogs(call.header("X-Daytona-SDK-Version"))) {
-            Map<String, Object> reply = new LinkedHashMap<>();
-            reply.put("output", command.merged());
-            reply.put("stdout", command.stdout());
-            reply.put("stderr", command.stderr());
-            call.json(200, reply);
+            StreamedJson.reply(call, 200, command.logs());
         } else {
-            call.send(200, "text/plain; charset=utf-8", command.merged().getBytes(StandardCharsets.UTF_8));
+            StreamedJson.FileText merged = command.merged();
+            try (InputStream in = Files.newInputStream(merged.file())) {
+                call.stream(200, "text/plain; charset=utf-8", merged.length(),
+                        out -> ReplyStream.copy(in, out, merged.length()), new byte[0]);
+            }
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.magpie.daytona.server;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
@@ -8,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -79,17 +84,34 @@ final class ToolboxFiles {
             return;
         }
         call.header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
-        call.send(200, "application/octet-stream", Files.readAllBytes(file));
+        try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            call.stream(200, "application/octet-stream", size, out -> ReplyStream.copy(in, out, size), new byte[0]);
+        }
     }
 
     private void upload(Call call, LocalSandbox sandbox) throws IOException {
-        Map<String, byte[]> parts = Multipart.parse(call.header("Content-Type"), call.body);
+        // on disk, mapped: an upload never has to fit in the heap
+        Path spooled = call.spoolBody(sandbox.directory.getParent());
+        try (FileChannel channel = FileChannel.open(spooled, StandardOpenOption.READ)) {
+            if (channel.size() > Integer.MAX_VALUE) {
+                call.toolboxError(413, "REQUEST_TOO_LARGE", "an upload is at most " + Integer.MAX_VALUE + " bytes");
+                return;
+            }
+            upload(call, sandbox, Multipart.parse(call.header("Content-Type"),
+                    channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size())));
+        } finally {
+            Files.deleteIfExists(spooled);
+        }
+    }
+
+    private void upload(Call call, LocalSandbox sandbox, Map<String, ByteBuffer> parts) throws IOException {
         Map<String, String> paths = new LinkedHashMap<>();
-        Map<String, byte[]> contents = new LinkedHashMap<>();
+        Map<String, ByteBuffer> contents = new LinkedHashMap<>();
         parts.forEach((name, value) -> {
             if (name.matches("files\\[\\d+]\\.path")) {
-                paths.put(name.substring(0, name.length() - ".path".length()), new String(value,
-                        java.nio.charset.StandardCharsets.UTF_8));
+                paths.put(name.substring(0, name.length() - ".path".length()),
+                        java.nio.charset.StandardCharsets.UTF_8.decode(value).toString());
             } else if (name.matches("files\\[\\d+]\\.file")) {
                 contents.put(name.substring(0, name.length() - ".file".length()), value);
             }
@@ -147,11 +169,15 @@ final class ToolboxFiles {
     }
 
     /** Writes through a temporary file and a rename, so a reader never sees half a file. */
-    private static void write(Path target, byte[] content) throws IOException {
+    private static void write(Path target, ByteBuffer content) throws IOException {
         Files.createDirectories(target.getParent());
         Path temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
         try {
-            Files.write(temp, content);
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                while (content.hasRemaining()) {
+                    out.write(content);
+                }
+            }
             // a temporary file is private; an uploaded one gets the usual rw-r--r--
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
             try {

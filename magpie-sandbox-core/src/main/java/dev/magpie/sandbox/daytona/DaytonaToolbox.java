@@ -1,7 +1,6 @@
 package dev.magpie.sandbox.daytona;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,17 +102,29 @@ public final class DaytonaToolbox {
         return new CommandStatus(commandId, exit == null || exit.isNull() ? Optional.empty() : Optional.of(exit.asInt()));
     }
 
-    /** The command's output so far; understands the JSON shape and the older marked text shape. */
+    /**
+     * The command's output so far, held whole; understands the JSON shape and the older marked text shape. For
+     * output of any size, commands run through a workspace stream it into bounded collectors instead.
+     */
     public Logs logs(String sessionId, String commandId) {
-        HttpUrl logs = url("process", "session", sessionId, "command", commandId, "logs");
-        Http.Reply reply = http.send(Http.get(logs), true);
-        String type = reply.headers().get("Content-Type");
-        if (type != null && type.contains("json")) {
-            JsonNode node = reply.json();
-            return new Logs(node.path("stdout").asText(""), node.path("stderr").asText(""),
-                    node.path("output").asText(""));
-        }
-        return OutputMarkers.split(new String(reply.body(), StandardCharsets.UTF_8));
+        return http.send(Http.get(logsUrl(sessionId, commandId)), true,
+                (status, headers, body) -> LogStream.collect(headers.get("Content-Type"), body));
+    }
+
+    /**
+     * Streams the command's output so far into the sinks as it arrives. A reply that breaks off is read again
+     * from its start, after {@code start} runs again; it runs before each reading.
+     */
+    void logs(String sessionId, String commandId, Runnable start, LogStream.Sink stdout, LogStream.Sink stderr) {
+        http.send(Http.get(logsUrl(sessionId, commandId)), true, (status, headers, body) -> {
+            start.run();
+            LogStream.read(headers.get("Content-Type"), body, stdout, stderr, LogStream.Sink.NONE);
+            return null;
+        });
+    }
+
+    private HttpUrl logsUrl(String sessionId, String commandId) {
+        return url("process", "session", sessionId, "command", commandId, "logs");
     }
 
     /** Deletes a session, killing what still runs in it; a missing session is not an error. */

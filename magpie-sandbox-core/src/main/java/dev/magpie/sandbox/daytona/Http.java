@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.Redactor;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,8 @@ final class Http {
     /** Sent as X-Daytona-SDK-Version: at least 0.167.0, so session logs come as JSON. */
     static final String SDK_VERSION = "0.190.0";
     static final String SOURCE = "magpie-sandboxes";
+    /** How much of an error body is read. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
 
     /**
      * One connection pool and dispatcher for the whole library. OkHttp's own silent retry is off: a POST whose
@@ -114,18 +117,30 @@ final class Http {
      * @throws LostReply when the connection broke before a reply on a call not safe to repeat
      */
     Reply send(Request request, boolean idempotent) {
+        return send(request, idempotent, (status, headers, body) -> new Reply(status, headers, body.readAllBytes()));
+    }
+
+    /**
+     * Sends the request with the retry rules and hands a successful reply's body to the reader as it arrives, so
+     * a reply of any size passes through a bounded buffer. An idempotent call whose body breaks off is sent again
+     * and its body read again from the start: the reader must tolerate that.
+     *
+     * @throws LostReply when the connection broke before a reply on a call not safe to repeat
+     */
+    <T> T send(Request request, boolean idempotent, BodyReader<T> reader) {
         Request signed = sign(request);
         String what = request.method() + " " + request.url().encodedPath();
         int attempt = 0;
         while (true) {
             try (Response response = client.newCall(signed).execute()) {
                 ResponseBody body = response.body();
-                byte[] bytes = body.bytes();
                 int status = response.code();
                 if (status < 300) {
-                    return new Reply(status, response.headers(), bytes);
+                    try (InputStream in = body.byteStream()) {
+                        return reader.read(status, response.headers(), in);
+                    }
                 }
-                String text = redact(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+                String text = redact(errorText(body));
                 if (status == 429) {
                     RetryAfter wait = RetryAfter.of(response.headers());
                     if (attempt < config.maxRetries() && wait.delay().compareTo(config.maxRetryAfter()) <= 0) {
@@ -160,6 +175,18 @@ final class Http {
                 sleep(backoff(attempt));
                 attempt++;
             }
+        }
+    }
+
+    /** Reads a successful reply's body. */
+    interface BodyReader<T> {
+        T read(int status, Headers headers, InputStream body) throws IOException;
+    }
+
+    /** The start of an error body: enough for its message, however long the body. */
+    private static String errorText(ResponseBody body) throws IOException {
+        try (InputStream in = body.byteStream()) {
+            return new String(in.readNBytes(MAX_ERROR_BODY), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -34,12 +34,23 @@ class DaytonaRepliesTest {
     }
 
     @Test
-    void splitsTheMarkedOutputOfOlderDaemons() {
-        DaytonaToolbox.Logs logs = OutputMarkers.split("\u0001\u0001\u0001out 1\n\u0002\u0002\u0002err\n"
-                + "\u0001\u0001\u0001out 2\n");
-        assertThat(logs.stdout()).isEqualTo("out 1\nout 2\n");
+    void splitsTheMarkedOutputOfOlderDaemons() throws Exception {
+        DaytonaToolbox.Logs logs = LogStream.collect("text/plain", new java.io.ByteArrayInputStream(
+                ("\u0001\u0001\u0001out 1\n\u0002\u0002\u0002err\n\u0001\u0001\u0001out 2\n\u0001\u0001x")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(logs.stdout()).isEqualTo("out 1\nout 2\n\u0001\u0001x");
         assertThat(logs.stderr()).isEqualTo("err\n");
-        assertThat(logs.output()).isEqualTo("out 1\nerr\nout 2\n");
+        assertThat(logs.output()).isEqualTo("out 1\nerr\nout 2\n\u0001\u0001x");
+    }
+
+    @Test
+    void readsTheJsonLogsWithEscapesAndSkipsOtherFields() throws Exception {
+        DaytonaToolbox.Logs logs = LogStream.collect("application/json", new java.io.ByteArrayInputStream(
+                ("{\"extra\":{\"a\":[1,\"}\"]},\"n\":12, \"output\":\"o\",\"stdout\":\"a\\n\\\"\\u00e9\\ud83d\\ude00é\","
+                        + "\"stderr\":\"\\ud83d!\",\"t\":true}").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(logs.stdout()).isEqualTo("a\n\"\u00e9\ud83d\ude00\u00e9");
+        assertThat(logs.stderr()).isEqualTo("\ufffd!");
+        assertThat(logs.output()).isEqualTo("o");
     }
 
     @Test
