@@ -5,6 +5,7 @@ import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.Redactor;
+import dev.magpie.sandbox.internal.TreeDeleter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,10 +19,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -81,7 +80,7 @@ final class RepositoryLoader {
             }
             copyDirectory(checkout);
         } finally {
-            deleteTree(temp);
+            TreeDeleter.delete(temp);
         }
     }
 
@@ -98,7 +97,7 @@ final class RepositoryLoader {
             throw new UncheckedIOException("Copying " + directory + " into container " + containerId, e);
         } finally {
             if (tar != null) {
-                deleteTree(tar);
+                TreeDeleter.delete(tar);
             }
         }
     }
@@ -181,16 +180,6 @@ final class RepositoryLoader {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WorkspaceException("Interrupted while cloning " + Redactor.redact(source), e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete the temporary " + root, e);
         }
     }
 }

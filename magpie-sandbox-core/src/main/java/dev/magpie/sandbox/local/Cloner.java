@@ -4,6 +4,7 @@ import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.internal.ProcessRunner;
+import dev.magpie.sandbox.internal.TreeDeleter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,6 +6,8 @@ import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.BaseWorkspace;
 import dev.magpie.sandbox.internal.GithubShorthand;
+import dev.magpie.sandbox.internal.TreeDeleter;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Commands run without a shell, with the workspace's environment; a timeout kills the command's whole process
  * tree. Destroy also kills every process the workspace's commands left running, daemons included. Java reports a
  * signal death as exit status 128 + signal, so an explicit {@code exit 129} to {@code exit 192} also reads as
- * {@link ExecResult#KILLED}. Paths are checked against the real location of the working directory, so a symlink
- * cannot lead outside. Thread-safe.
+ * {@link ExecResult#KILLED}. File operations resolve paths from the working directory, opened once, one component
+ * at a time without letting the system follow a link: a symlink leading inside is followed, one leading outside
+ * is refused, and processes swapping directories for symlinks meanwhile cannot lead a call outside. Thread-safe.
  */
 public final class LocalWorkspace extends BaseWorkspace {
 
@@ -42,7 +45,6 @@ public final class LocalWorkspace extends BaseWorkspace {
     private final Path directory;
     private final boolean owned;
     private final Map<String, String> env;
-    private final LocalPaths paths;
     private final LocalFiles files;
     private final LocalRuntime runtime;
     private final String owner = UUID.randomUUID().toString();
@@ -53,8 +55,7 @@ public final class LocalWorkspace extends BaseWorkspace {
         this.directory = realDirectory;
         this.owned = owned;
         this.env = Map.copyOf(env);
-        this.paths = new LocalPaths(realDirectory);
-        this.files = new LocalFiles(realDirectory);
+        this.files = LocalFiles.open(realDirectory);
         this.runtime = runtime;
     }
 
@@ -127,45 +128,40 @@ public final class LocalWorkspace extends BaseWorkspace {
     }
 
     @Override
-    protected String resolve(String path) {
-        return paths.resolve(path);
-    }
-
-    @Override
     protected ExecResult doExec(ExecRequest request) {
-        Path where = request.subdirectory().map(sub -> Path.of(resolve(sub))).orElse(directory);
-        if (!Files.isDirectory(where)) {
+        String where = request.subdirectory().map(this::resolve).orElse(directory.toString());
+        if (!files.isDirectory(where)) {
             throw new WorkspaceException("Cannot run " + request.command().get(0) + " in subdirectory '"
                     + request.subdirectory().orElse("") + "': " + where
-                    + (Files.exists(where) ? " is not a directory" : " does not exist") + ".");
+                    + (files.exists(where) ? " is not a directory" : " does not exist") + ".");
         }
         ranCommands.set(true);
-        return runtime.runner().run(request, where.toFile(), env, owner);
+        return runtime.runner().run(request, new File(where), env, owner);
     }
 
     @Override
     protected byte[] doReadFile(String absolutePath) {
-        return files.read(Path.of(absolutePath));
+        return files.read(absolutePath);
     }
 
     @Override
     protected void doWriteFile(String absolutePath, byte[] content) {
-        files.write(Path.of(absolutePath), content);
+        files.write(absolutePath, content);
     }
 
     @Override
     protected boolean doExists(String absolutePath) {
-        return Files.exists(Path.of(absolutePath));
+        return files.exists(absolutePath);
     }
 
     @Override
     protected List<String> doList(String absolutePath) {
-        return files.list(Path.of(absolutePath));
+        return files.list(absolutePath);
     }
 
     @Override
     protected void doDelete(String absolutePath) {
-        TreeDeleter.delete(Path.of(absolutePath));
+        files.delete(absolutePath);
     }
 
     @Override
@@ -173,6 +169,7 @@ public final class LocalWorkspace extends BaseWorkspace {
         if (ranCommands.get()) {
             runtime.runner().killOwned(owner);
         }
+        files.close();
         if (owned) {
             TreeDeleter.delete(directory);
         }
