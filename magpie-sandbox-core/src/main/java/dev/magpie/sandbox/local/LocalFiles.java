@@ -107,6 +107,8 @@ final class LocalFiles implements AutoCloseable {
         String path = relative(absolute);
         try {
             TreeDeleter.check(root, safe.deleteTree(path));
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            // nothing there: nothing to do
         } catch (IOException | ClosedDirectoryStreamException e) {
             throw failure("delete", path, e);
         }

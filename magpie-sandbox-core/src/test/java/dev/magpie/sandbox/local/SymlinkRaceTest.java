@@ -49,7 +49,7 @@ class SymlinkRaceTest {
 
     @Test
     void destroyNeverDeletesOutsideWhileADaemonSwapsDirectoriesForLinks() throws Exception {
-        int rounds = 10;
+        int rounds = 20;
         int roundsThatLostFiles = 0;
         long filesLost = 0;
         for (int round = 0; round < rounds; round++) {

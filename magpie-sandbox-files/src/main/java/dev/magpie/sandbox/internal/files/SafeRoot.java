@@ -184,16 +184,17 @@ public final class SafeRoot implements AutoCloseable {
     }
 
     /**
-     * Deletes what is at the path, a whole tree included, with {@link SafeTrees}; a missing path is fine.
+     * Deletes what is at the path, a whole tree included, with {@link SafeTrees}; a symlink is deleted, never its
+     * target.
      *
      * @return each path left behind (absolute), with the reason
+     * @throws NoSuchFileException when nothing is at the path
      */
     public List<String> deleteTree(String relative) throws IOException {
         try (Walk.Entry entry = walk.resolve(relative, Walk.Last.ENTRY, false)) {
             requireEntry(entry);
+            Dirs.attributes(entry.dir, entry.name);
             return SafeTrees.delete(entry.dir, Path.of(entry.name), path.resolve(entry.shown()));
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            return List.of();
         }
     }
 
