@@ -3,7 +3,6 @@ package dev.magpie.sandbox.internal.files;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -26,12 +25,6 @@ final class Dirs {
         stream.close();
         throw new IOException("this system offers no SecureDirectoryStream, so " + directory
                 + " cannot be worked on without following symlinks");
-    }
-
-    /** The attributes of an entry of an open directory, never following a link. */
-    static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, String name) throws IOException {
-        return dir.getFileAttributeView(Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .readAttributes();
     }
 
     /**

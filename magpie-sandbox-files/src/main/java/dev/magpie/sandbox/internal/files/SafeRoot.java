@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A directory opened once, whose files are read and written by paths relative to it, each resolved one component
@@ -62,7 +62,10 @@ public final class SafeRoot implements AutoCloseable {
     /** The whole content of a file; a symlink to a file inside is followed. */
     public byte[] read(String relative) throws IOException {
         try (Walk.Entry entry = walk.resolve(relative, Walk.Last.FOLLOW, false)) {
-            if (entry.name == null || Dirs.attributes(entry.dir, entry.name).isDirectory()) {
+            if (entry.name != null && entry.attributes == null) {
+                throw new NoSuchFileException(entry.shown());
+            }
+            if (entry.name == null || entry.attributes.isDirectory()) {
                 throw new FileSystemException(entry.shown(), null, "is a directory");
             }
             try (SeekableByteChannel channel = entry.dir.newByteChannel(Path.of(entry.name),
@@ -79,15 +82,14 @@ public final class SafeRoot implements AutoCloseable {
      */
     public void write(String relative, byte[] content) throws IOException {
         try (Walk.Entry entry = walk.resolve(relative, Walk.Last.ENTRY, true)) {
-            Set<PosixFilePermission> mode = NEW_FILE;
-            BasicFileAttributes existing = entry.name == null ? null : attributesOrNull(entry.dir, entry.name);
+            PosixFileAttributes existing = entry.attributes;
             if (entry.name == null || existing != null && existing.isDirectory()) {
                 throw new FileSystemException(entry.shown(), null, "is a directory");
             }
-            if (existing != null && existing.isRegularFile()) {
-                mode = posix(entry.dir, entry.name).readAttributes().permissions();
-            }
-            Path temp = Path.of("." + entry.name + "." + UUID.randomUUID().toString().substring(0, 8)
+            Set<PosixFilePermission> mode = existing != null && existing.isRegularFile() ? existing.permissions()
+                    : NEW_FILE;
+            // CREATE_NEW below never clobbers: the name only needs to be unlikely, not unguessable.
+            Path temp = Path.of("." + entry.name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
                     + ".magpie-tmp");
             boolean moved = false;
             try {
@@ -112,7 +114,7 @@ public final class SafeRoot implements AutoCloseable {
     /** Whether something is at the path; a symlink is followed, so a dangling one inside reads as absent. */
     public boolean exists(String relative) throws IOException {
         try (Walk.Entry entry = walk.resolve(relative, Walk.Last.FOLLOW, false)) {
-            return entry.name == null || attributesOrNull(entry.dir, entry.name) != null;
+            return entry.name == null || entry.attributes != null;
         } catch (NoSuchFileException | NotDirectoryException e) {
             return false;
         }
@@ -120,18 +122,24 @@ public final class SafeRoot implements AutoCloseable {
 
     /** The sorted names of a directory's entries. */
     public List<String> list(String relative) throws IOException {
-        return new ArrayList<>(listAttributes(relative).keySet());
+        try (Walk.Entry entry = walk.resolve(relative, Walk.Last.FOLLOW, false);
+             SecureDirectoryStream<Path> dir = openListed(entry)) {
+            List<String> names = new ArrayList<>();
+            for (Path child : dir) {
+                names.add(child.getFileName().toString());
+            }
+            names.sort(null);
+            return names;
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
     }
 
     /** The entries of a directory by name, sorted, each with its own attributes (a symlink as a symlink). */
     public Map<String, PosixFileAttributes> listAttributes(String relative) throws IOException {
         try (Walk.Entry entry = walk.resolve(relative, Walk.Last.FOLLOW, false)) {
-            Path name = Path.of(entry.name == null ? "." : entry.name);
-            if (entry.name != null && !Dirs.attributes(entry.dir, entry.name).isDirectory()) {
-                throw new NotDirectoryException(entry.shown());
-            }
             Map<String, PosixFileAttributes> out = new TreeMap<>();
-            try (SecureDirectoryStream<Path> dir = entry.dir.newDirectoryStream(name, NO_FOLLOW)) {
+            try (SecureDirectoryStream<Path> dir = openListed(entry)) {
                 for (Path child : dir) {
                     try {
                         out.put(child.getFileName().toString(), posix(dir, child.getFileName().toString())
@@ -150,8 +158,13 @@ public final class SafeRoot implements AutoCloseable {
     /** The attributes of what is at the path, a symlink to something inside followed. */
     public PosixFileAttributes attributes(String relative) throws IOException {
         try (Walk.Entry entry = walk.resolve(relative, Walk.Last.FOLLOW, false)) {
-            return entry.name == null ? root.getFileAttributeView(PosixFileAttributeView.class).readAttributes()
-                    : posix(entry.dir, entry.name).readAttributes();
+            if (entry.name == null) {
+                return entry.dir.getFileAttributeView(PosixFileAttributeView.class).readAttributes();
+            }
+            if (entry.attributes == null) {
+                throw new NoSuchFileException(entry.shown());
+            }
+            return entry.attributes;
         }
     }
 
@@ -161,7 +174,7 @@ public final class SafeRoot implements AutoCloseable {
             if (entry.name == null) {
                 return;
             }
-            BasicFileAttributes existing = attributesOrNull(entry.dir, entry.name);
+            BasicFileAttributes existing = entry.attributes;
             if (existing == null) {
                 Dirs.createDirectory(entry.dir, entry.name);
             } else if (!existing.isDirectory()) {
@@ -175,7 +188,7 @@ public final class SafeRoot implements AutoCloseable {
         try (Walk.Entry entry = walk.resolve(relative, Walk.Last.ENTRY, false)) {
             requireEntry(entry);
             Path name = Path.of(entry.name);
-            if (Dirs.attributes(entry.dir, entry.name).isDirectory()) {
+            if (entry.attributes.isDirectory()) {
                 entry.dir.deleteDirectory(name);
             } else {
                 entry.dir.deleteFile(name);
@@ -193,7 +206,6 @@ public final class SafeRoot implements AutoCloseable {
     public List<String> deleteTree(String relative) throws IOException {
         try (Walk.Entry entry = walk.resolve(relative, Walk.Last.ENTRY, false)) {
             requireEntry(entry);
-            Dirs.attributes(entry.dir, entry.name);
             return SafeTrees.delete(entry.dir, Path.of(entry.name), path.resolve(entry.shown()));
         }
     }
@@ -204,23 +216,32 @@ public final class SafeRoot implements AutoCloseable {
         root.close();
     }
 
+    /** Requires something other than the root at the entry. */
     private static void requireEntry(Walk.Entry entry) throws IOException {
         if (entry.name == null) {
             throw new FileSystemException(entry.shown(), null, "is the root or leads to it");
         }
+        if (entry.attributes == null) {
+            throw new NoSuchFileException(entry.shown());
+        }
+    }
+
+    /** Opens the directory at the entry for listing. */
+    private static SecureDirectoryStream<Path> openListed(Walk.Entry entry) throws IOException {
+        if (entry.name == null) {
+            return entry.dir.newDirectoryStream(Path.of("."), NO_FOLLOW);
+        }
+        if (entry.attributes == null) {
+            throw new NoSuchFileException(entry.shown());
+        }
+        if (!entry.attributes.isDirectory()) {
+            throw new NotDirectoryException(entry.shown());
+        }
+        return entry.dir.newDirectoryStream(Path.of(entry.name), NO_FOLLOW);
     }
 
     private static PosixFileAttributeView posix(SecureDirectoryStream<Path> dir, String name) {
         return dir.getFileAttributeView(Path.of(name), PosixFileAttributeView.class, NO_FOLLOW);
-    }
-
-    private static BasicFileAttributes attributesOrNull(SecureDirectoryStream<Path> dir, String name)
-            throws IOException {
-        try {
-            return Dirs.attributes(dir, name);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
     }
 
     private static void deleteQuietly(SecureDirectoryStream<Path> dir, Path name) {

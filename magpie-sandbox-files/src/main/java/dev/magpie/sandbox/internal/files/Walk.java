@@ -2,13 +2,15 @@ package dev.magpie.sandbox.internal.files;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -42,15 +44,21 @@ final class Walk {
         this.rootPath = rootPath;
     }
 
-    /** Where a path ends: the open directory holding its last component, and that name (null: the directory). */
+    /**
+     * Where a path ends: the open directory holding its last component, that name (null: the directory itself),
+     * and what the name was when looked at (null: nothing). Operations on it still go through the open directory
+     * without following links, so a swap since then cannot lead them outside.
+     */
     final class Entry implements AutoCloseable {
         final SecureDirectoryStream<Path> dir;
         final String name;
+        final PosixFileAttributes attributes;
         final List<String> at;
 
-        Entry(SecureDirectoryStream<Path> dir, String name, List<String> at) {
+        Entry(SecureDirectoryStream<Path> dir, String name, PosixFileAttributes attributes, List<String> at) {
             this.dir = dir;
             this.name = name;
+            this.attributes = attributes;
             this.at = List.copyOf(at);
         }
 
@@ -94,7 +102,25 @@ final class Walk {
                     continue;
                 }
                 boolean isLast = pending.isEmpty();
-                BasicFileAttributes attributes = attributesOrNull(dir, part);
+                PosixFileAttributes attributes = null;
+                if (!isLast) {
+                    // The common case costs one call: open it as a directory, never through a link.
+                    try {
+                        SecureDirectoryStream<Path> next = dir.newDirectoryStream(Path.of(part),
+                                LinkOption.NOFOLLOW_LINKS);
+                        close(dir);
+                        dir = next;
+                        at.add(part);
+                        continue;
+                    } catch (IOException e) {
+                        attributes = attributesOrNull(dir, part);
+                        if (attributes != null && attributes.isDirectory() && ++retries > MAX_RETRIES) {
+                            throw e; // a directory that cannot be opened: no permission, or swapped without end
+                        }
+                    }
+                } else {
+                    attributes = attributesOrNull(dir, part);
+                }
                 if (attributes != null && attributes.isSymbolicLink()) {
                     if (++links > MAX_LINKS) {
                         throw new OutsideRootException(path, "goes through more than " + MAX_LINKS + " symlinks");
@@ -102,7 +128,7 @@ final class Walk {
                     List<String> target = target(path, at, part);
                     if (isLast && last == Last.ENTRY) {
                         check(target);
-                        return new Entry(dir, part, at);
+                        return new Entry(dir, part, attributes, at);
                     }
                     for (int i = target.size() - 1; i >= 0; i--) {
                         pending.addFirst(target.get(i));
@@ -110,38 +136,28 @@ final class Walk {
                     // The target's components start from the root: walk them from there.
                     at.clear();
                     dir = reopen(dir, at);
-                    continue;
-                }
-                if (isLast) {
-                    return new Entry(dir, part, at);
-                }
-                if (attributes == null && createParents) {
+                } else if (isLast) {
+                    return new Entry(dir, part, attributes, at);
+                } else if (attributes == null && createParents) {
+                    if (++retries > MAX_RETRIES) {
+                        throw new FileSystemException(join(at, part), null, "keeps vanishing while it is created");
+                    }
                     try {
                         Dirs.createDirectory(dir, part);
                     } catch (FileAlreadyExistsException e) {
-                        // made meanwhile: opened below like any directory
+                        // made meanwhile: opened like any directory
                     }
+                    pending.addFirst(part);
                 } else if (attributes == null) {
                     throw new NoSuchFileException(join(at, part));
                 } else if (!attributes.isDirectory()) {
                     throw new NotDirectoryException(join(at, part));
-                }
-                SecureDirectoryStream<Path> next;
-                try {
-                    next = dir.newDirectoryStream(Path.of(part), LinkOption.NOFOLLOW_LINKS);
-                } catch (IOException e) {
-                    // Swapped for a link or a file since it was looked at: look again.
-                    if (++retries > MAX_RETRIES) {
-                        throw e;
-                    }
+                } else {
+                    // a directory again, swapped back since the open failed: try again
                     pending.addFirst(part);
-                    continue;
                 }
-                close(dir);
-                dir = next;
-                at.add(part);
             }
-            return new Entry(dir, null, at);
+            return new Entry(dir, null, null, at);
         } catch (IOException | RuntimeException e) {
             close(dir);
             throw e;
@@ -193,10 +209,10 @@ final class Walk {
         }
     }
 
-    private static BasicFileAttributes attributesOrNull(SecureDirectoryStream<Path> dir, String name)
-            throws IOException {
+    private static PosixFileAttributes attributesOrNull(SecureDirectoryStream<Path> dir, String name) throws IOException {
         try {
-            return Dirs.attributes(dir, name);
+            return dir.getFileAttributeView(Path.of(name), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
         } catch (NoSuchFileException e) {
             return null;
         }
