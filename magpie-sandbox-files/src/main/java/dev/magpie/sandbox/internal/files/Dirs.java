@@ -16,15 +16,17 @@ final class Dirs {
     private Dirs() {
     }
 
-    /** Opens a directory by a trusted path (links in it are followed), for operations relative to it. */
+    /**
+     * Opens a directory by a trusted path (links in it are followed), for operations relative to it; where the JDK
+     * offers no {@link SecureDirectoryStream}, the same operations by path ({@link PathDirectoryStream}).
+     */
     static SecureDirectoryStream<Path> open(Path directory) throws IOException {
         DirectoryStream<Path> stream = Files.newDirectoryStream(directory);
         if (stream instanceof SecureDirectoryStream) {
             return (SecureDirectoryStream<Path>) stream;
         }
         stream.close();
-        throw new IOException("this system offers no SecureDirectoryStream, so " + directory
-                + " cannot be worked on without following symlinks");
+        return new PathDirectoryStream(directory);
     }
 
     /**
@@ -33,6 +35,10 @@ final class Dirs {
      * its path since it was opened; a link already at {@code name} makes it fail, never followed.
      */
     static void createDirectory(SecureDirectoryStream<Path> dir, String name) throws IOException {
+        if (dir instanceof PathDirectoryStream) {
+            Files.createDirectory(((PathDirectoryStream) dir).directory().resolve(name));
+            return;
+        }
         Object key = dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC_FDS)) {
             for (Path fd : fds) {

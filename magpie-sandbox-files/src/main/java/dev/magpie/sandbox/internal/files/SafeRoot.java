@@ -43,7 +43,7 @@ public final class SafeRoot implements AutoCloseable {
     private final SecureDirectoryStream<Path> root;
     private final Walk walk;
 
-    private SafeRoot(Path path, SecureDirectoryStream<Path> root) {
+    SafeRoot(Path path, SecureDirectoryStream<Path> root) {
         this.path = path;
         this.root = root;
         this.walk = new Walk(root, path);
