@@ -6,6 +6,7 @@ import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.TreeDeleter;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +64,8 @@ class SymlinkRaceTest {
                 Files.createSymbolicLink(workspace.directory().resolve("d" + i + ".l"), outside);
             }
             // Each dN swaps places with dN.l, a link to outside, in one atomic rename, over and over.
-            startDaemon(workspace, "for my $i (0..3) { symlink $out, \"d$i.l\"; swap(\"d$i\", \"d$i.l\") }");
+            startDaemon(workspace, "for my $i (0..3) { symlink $out, \"d$i.l\"; swap(\"d$i\", \"d$i.l\") }",
+                    workspace.directory().resolve("d0"));
             try {
                 workspace.destroy();
             } catch (WorkspaceException e) {
@@ -90,7 +92,7 @@ class SymlinkRaceTest {
         try {
             workspace.writeString("t/.keep", "");
             Files.createSymbolicLink(workspace.directory().resolve("t.l"), outside);
-            startDaemon(workspace, "swap('t', 't.l')");
+            startDaemon(workspace, "swap('t', 't.l')", workspace.directory().resolve("t"));
             int tries = 3_000;
             int secretsRead = 0;
             for (int i = 0; i < tries; i++) {
@@ -127,9 +129,9 @@ class SymlinkRaceTest {
     /**
      * Starts the Perl statements {@code step} in a loop as a detached daemon in the workspace, its environment
      * cleared; {@code $out} holds the outside directory. Perl swaps in microseconds, where a shell would need a
-     * process per step.
+     * process per step. Returns once {@code swapped} was seen both as a link and as a directory.
      */
-    private void startDaemon(LocalWorkspace workspace, String step) throws Exception {
+    private void startDaemon(LocalWorkspace workspace, String step, Path swapped) throws Exception {
         Path pidFile = base.resolve("daemon-" + UUID.randomUUID() + ".pid");
         // It also stops by itself once its pid file is gone, should the test end without killing it.
         String loop = "my $out = shift; my $p = shift; open(my $f, '>', $p) or die; print $f \"$$\\n\"; close($f); "
@@ -141,6 +143,13 @@ class SymlinkRaceTest {
             Thread.sleep(5);
         }
         daemons.add(Long.parseLong(Files.readString(pidFile).strip()));
+        boolean seenLink = false;
+        boolean seenDirectory = false;
+        while (!seenLink || !seenDirectory) {
+            assertThat(System.nanoTime()).as("%s was swapped within 10 s", swapped).isLessThan(deadline);
+            seenLink |= Files.isSymbolicLink(swapped);
+            seenDirectory |= Files.isDirectory(swapped, LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
     private long outsideFiles() throws IOException {
