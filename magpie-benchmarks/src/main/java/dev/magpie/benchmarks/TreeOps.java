@@ -1,5 +1,6 @@
 package dev.magpie.benchmarks;
 
+import dev.magpie.sandbox.internal.TreeDeleter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -10,7 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The baselines' file work: a plain recursive copy and delete, and running git. */
+/** The baselines' file work: a plain recursive copy, the delete, and running git. */
 final class TreeOps {
 
     private TreeOps() {
@@ -40,24 +41,9 @@ final class TreeOps {
         }
     }
 
+    /** The library's own deletion: the only one in the project, so that none can follow a link. */
     static void delete(Path root) {
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TreeDeleter.delete(root);
     }
 
     static void git(Path dir, String... args) {

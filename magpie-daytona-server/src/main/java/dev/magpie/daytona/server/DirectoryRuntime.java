@@ -82,7 +82,7 @@ final class DirectoryRuntime implements SandboxRuntime {
     @Override
     public Optional<Path> toHost(LocalSandbox sandbox, String path) {
         Path resolved = sandbox.directory.resolve(path).normalize();
-        return resolved.startsWith(sandbox.directory.getParent()) ? Optional.of(resolved) : Optional.empty();
+        return resolved.startsWith(sandbox.directory) ? Optional.of(resolved) : Optional.empty();
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.magpie.daytona.server;
 
+import dev.magpie.sandbox.internal.files.SafeRoot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +28,8 @@ final class LocalSandbox {
     final List<Map<String, Object>> volumes;
     final Map<String, Object> intervals;
     final Path directory;
+    /** The home, opened when the sandbox is made, before any of its processes runs: what the file routes serve. */
+    final SafeRoot files;
     final SandboxRuntime runtime;
     final Instant createdAt;
     private final long createdNanos;
@@ -48,6 +53,7 @@ final class LocalSandbox {
         this.volumes = List.copyOf(volumes);
         this.intervals = Map.copyOf(intervals);
         this.directory = directory;
+        this.files = open(directory);
         this.runtime = runtime;
         this.createdAt = Instant.now();
         this.createdNanos = System.nanoTime();
@@ -58,6 +64,14 @@ final class LocalSandbox {
     /** A directory of this machine beside the home, for command output kept on disk; made on first use. */
     Path logs() {
         return directory.resolveSibling(".logs");
+    }
+
+    private static SafeRoot open(Path home) {
+        try {
+            return SafeRoot.open(home.toRealPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not open the sandbox home " + home, e);
+        }
     }
 
     String state() {

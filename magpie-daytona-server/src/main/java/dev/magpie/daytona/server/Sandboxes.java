@@ -1,5 +1,6 @@
 package dev.magpie.daytona.server;
 
+import dev.magpie.sandbox.internal.files.SafeTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,6 +71,7 @@ final class Sandboxes {
         try {
             runtime.start(sandbox);
         } catch (IOException e) {
+            close(sandbox);
             deleteTree(home.getParent());
             throw new UncheckedIOException("Could not start sandbox " + id, e);
         }
@@ -109,24 +111,31 @@ final class Sandboxes {
         byId.remove(sandbox.id);
         names.remove(sandbox.name, sandbox.id);
         runtime.stop(sandbox);
+        close(sandbox);
         deleteTree(sandbox.directory.getParent());
+    }
+
+    private static void close(LocalSandbox sandbox) {
+        try {
+            sandbox.files.close();
+        } catch (IOException e) {
+            // only a directory handle: nothing written is lost
+        }
     }
 
     void deleteAll() {
         all().forEach(this::delete);
     }
 
+    /**
+     * Deletes a tree without ever following a symlink, even while processes of the sandbox swap its entries (see
+     * {@link SafeTrees}); a missing tree is fine.
+     */
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                p.toFile().setWritable(true);
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete " + dir, e);
+        List<String> left = SafeTrees.delete(dir);
+        if (!left.isEmpty()) {
+            throw new UncheckedIOException(new IOException("Could not delete " + left.size() + " path(s) under "
+                    + dir + ": " + String.join("; ", left.subList(0, Math.min(20, left.size())))));
         }
     }
 

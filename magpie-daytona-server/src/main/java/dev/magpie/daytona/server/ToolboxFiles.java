@@ -1,17 +1,18 @@
 package dev.magpie.daytona.server;
 
+import dev.magpie.sandbox.internal.files.OutsideRootException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -19,14 +20,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
-/** The toolbox's file routes: list, info, download, bulk upload, folder, delete. */
+/**
+ * The toolbox's file routes: list, info, download, bulk upload, folder, delete. They serve the sandbox's home only,
+ * through its {@link LocalSandbox#files}: a symlink planted by a sandbox process is followed only where it leads
+ * inside the home, never to another sandbox or outside the server's root.
+ */
 final class ToolboxFiles {
 
     private static final DateTimeFormatter GO_TIME =
@@ -46,46 +50,63 @@ final class ToolboxFiles {
     }
 
     private void list(Call call, LocalSandbox sandbox) throws IOException {
-        Path dir = path(call, sandbox, call.params.getOrDefault("path", "."));
+        String dir = path(call, sandbox, call.params.getOrDefault("path", "."));
         if (dir == null) {
             return;
         }
-        if (!Files.isDirectory(dir)) {
+        Map<String, PosixFileAttributes> children;
+        try {
+            children = sandbox.files.listAttributes(dir);
+        } catch (NoSuchFileException | NotDirectoryException e) {
             notFound(call, dir, "directory");
+            return;
+        } catch (OutsideRootException e) {
+            refuse(call, dir, e);
             return;
         }
         List<Map<String, Object>> entries = new ArrayList<>();
-        try (Stream<Path> children = Files.list(dir)) {
-            for (Path child : children.sorted(Comparator.comparing(Path::toString)).toList()) {
-                entries.add(fileInfo(sandbox, child));
-            }
+        for (Map.Entry<String, PosixFileAttributes> child : children.entrySet()) {
+            entries.add(fileInfo(sandbox, join(dir, child.getKey()), child.getValue()));
         }
         call.json(200, entries);
     }
 
     private void info(Call call, LocalSandbox sandbox) throws IOException {
-        Path file = path(call, sandbox, call.params.get("path"));
-        if (file != null) {
-            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                call.json(200, fileInfo(sandbox, file));
-            } else {
-                notFound(call, file, "file");
-            }
+        String file = path(call, sandbox, call.params.get("path"));
+        if (file == null) {
+            return;
+        }
+        try {
+            call.json(200, fileInfo(sandbox, file, sandbox.files.attributes(file)));
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            notFound(call, file, "file");
+        } catch (OutsideRootException e) {
+            refuse(call, file, e);
         }
     }
 
     private void download(Call call, LocalSandbox sandbox) throws IOException {
-        Path file = path(call, sandbox, call.params.get("path"));
+        String file = path(call, sandbox, call.params.get("path"));
         if (file == null) {
             return;
         }
-        if (!Files.isRegularFile(file)) {
+        SeekableByteChannel channel;
+        try {
+            if (!sandbox.files.attributes(file).isRegularFile()) {
+                notFound(call, file, "file");
+                return;
+            }
+            channel = sandbox.files.openRead(file);
+        } catch (NoSuchFileException | NotDirectoryException e) {
             notFound(call, file, "file");
             return;
+        } catch (OutsideRootException e) {
+            refuse(call, file, e);
+            return;
         }
-        call.header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
-        try (InputStream in = Files.newInputStream(file)) {
-            long size = Files.size(file);
+        call.header("Content-Disposition", "attachment; filename=\"" + name(file) + "\"");
+        try (InputStream in = Channels.newInputStream(channel)) {
+            long size = channel.size();
             call.stream(200, "application/octet-stream", size, out -> ReplyStream.copy(in, out, size), new byte[0]);
         }
     }
@@ -121,12 +142,16 @@ final class ToolboxFiles {
             return;
         }
         for (Map.Entry<String, String> entry : paths.entrySet()) {
-            Path target = path(call, sandbox, entry.getValue());
+            String target = path(call, sandbox, entry.getValue());
             if (target == null) {
                 return;
             }
             try {
-                write(target, contents.get(entry.getKey()));
+                // through a temporary file and a rename, so a reader never sees half a file
+                sandbox.files.write(target, contents.get(entry.getKey()));
+            } catch (OutsideRootException e) {
+                refuse(call, target, e);
+                return;
             } catch (FileSystemException e) {
                 // a file where a directory is needed, a directory where the file goes: the request's fault
                 call.toolboxError(400, "BAD_REQUEST", "cannot write " + entry.getValue() + ": "
@@ -138,84 +163,86 @@ final class ToolboxFiles {
     }
 
     private void folder(Call call, LocalSandbox sandbox) throws IOException {
-        Path dir = path(call, sandbox, call.params.get("path"));
-        if (dir != null) {
-            Files.createDirectories(dir);
+        String dir = path(call, sandbox, call.params.get("path"));
+        if (dir == null) {
+            return;
+        }
+        try {
+            sandbox.files.createDirectories(dir);
             call.empty(201);
+        } catch (OutsideRootException e) {
+            refuse(call, dir, e);
         }
     }
 
     private void delete(Call call, LocalSandbox sandbox) throws IOException {
-        Path target = path(call, sandbox, call.params.get("path"));
+        String target = path(call, sandbox, call.params.get("path"));
         if (target == null) {
             return;
         }
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+            if (Boolean.parseBoolean(call.params.getOrDefault("recursive", "false"))) {
+                List<String> left = sandbox.files.deleteTree(target);
+                if (!left.isEmpty()) {
+                    throw new IOException("Could not delete " + left.size() + " path(s): " + String.join("; ", left));
+                }
+            } else {
+                sandbox.files.delete(target);
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
             notFound(call, target, "file");
             return;
-        }
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)
-                && Boolean.parseBoolean(call.params.getOrDefault("recursive", "false"))) {
-            Sandboxes.deleteTree(target);
-        } else {
-            try {
-                Files.delete(target);
-            } catch (DirectoryNotEmptyException e) {
-                call.toolboxError(400, "BAD_REQUEST", "directory " + target + " is not empty; pass recursive=true");
-                return;
-            }
+        } catch (DirectoryNotEmptyException e) {
+            call.toolboxError(400, "BAD_REQUEST", "directory " + target + " is not empty; pass recursive=true");
+            return;
+        } catch (OutsideRootException e) {
+            refuse(call, target, e);
+            return;
         }
         call.empty(204);
     }
 
-    /** Writes through a temporary file and a rename, so a reader never sees half a file. */
-    private static void write(Path target, ByteBuffer content) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                while (content.hasRemaining()) {
-                    out.write(content);
-                }
-            }
-            // a temporary file is private; an uploaded one gets the usual rw-r--r--
-            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-            try {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    /** The path inside the sandbox, or null after replying 400/403. */
-    private static Path path(Call call, LocalSandbox sandbox, String raw) throws IOException {
+    /**
+     * The path relative to the sandbox's home ({@code ""} for the home), or null after replying 400/403. Only the
+     * home is served: not the sandbox's bookkeeping beside it, nor what a symlink planted in it leads to outside.
+     */
+    private static String path(Call call, LocalSandbox sandbox, String raw) throws IOException {
         if (raw == null || raw.isBlank()) {
             call.toolboxError(400, "BAD_REQUEST", "the path query parameter is required");
             return null;
         }
-        java.util.Optional<Path> resolved = sandbox.runtime.toHost(sandbox, raw);
-        if (resolved.isEmpty()) {
+        Optional<Path> host = sandbox.runtime.toHost(sandbox, raw);
+        if (host.isEmpty() || !host.get().startsWith(sandbox.directory)) {
             call.toolboxError(403, "FILE_ACCESS_DENIED", "path " + raw + " is outside the sandbox");
             return null;
         }
-        return resolved.get();
+        return sandbox.directory.relativize(host.get()).toString();
     }
 
-    private static void notFound(Call call, Path path, String what) throws IOException {
-        call.toolboxError(404, "FILE_NOT_FOUND", "no " + what + " at " + path.getFileName());
+    private static void refuse(Call call, String path, OutsideRootException e) throws IOException {
+        call.toolboxError(403, "FILE_ACCESS_DENIED", "path " + path + " is outside the sandbox: " + e.reason());
     }
 
-    /** The {@code FileInfo} definition of toolbox.json. */
-    private static Map<String, Object> fileInfo(LocalSandbox sandbox, Path path) throws IOException {
-        PosixFileAttributes attrs = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    private static void notFound(Call call, String path, String what) throws IOException {
+        call.toolboxError(404, "FILE_NOT_FOUND", "no " + what + " at " + name(path));
+    }
+
+    private static String name(String relative) {
+        return relative.substring(relative.lastIndexOf('/') + 1);
+    }
+
+    private static String join(String dir, String name) {
+        return dir.isEmpty() ? name : dir + "/" + name;
+    }
+
+    /** The {@code FileInfo} definition of toolbox.json, of a path relative to the home. */
+    private static Map<String, Object> fileInfo(LocalSandbox sandbox, String relative, PosixFileAttributes attrs) {
+        Path host = sandbox.directory.resolve(relative);
         Set<PosixFilePermission> perms = attrs.permissions();
         var modified = attrs.lastModifiedTime().toInstant();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", path.getFileName().toString());
-        out.put("path", sandbox.runtime.toSandbox(sandbox, path));
+        out.put("name", host.getFileName().toString());
+        out.put("path", sandbox.runtime.toSandbox(sandbox, host));
         out.put("size", attrs.size());
         out.put("isDir", attrs.isDirectory());
         out.put("mode", (attrs.isDirectory() ? "d" : "-") + PosixFilePermissions.toString(perms));

@@ -7,6 +7,7 @@ import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.HostGit;
 import dev.magpie.sandbox.internal.Redactor;
+import dev.magpie.sandbox.internal.TreeDeleter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,11 +19,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-
-import java.util.Comparator;
-import java.util.List;
-
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -83,7 +79,7 @@ final class RepositoryLoader {
             }
             copyDirectory(checkout);
         } finally {
-            deleteTree(temp);
+            TreeDeleter.delete(temp);
         }
     }
 
@@ -101,7 +97,7 @@ final class RepositoryLoader {
                     + e.getMessage(), e);
         } finally {
             if (tar != null) {
-                deleteTree(tar);
+                TreeDeleter.delete(tar);
             }
         }
     }
@@ -166,16 +162,5 @@ final class RepositoryLoader {
     private static void git(String source, Path directory, String... args) {
         HostGit.standalone(GIT_TIMEOUT, ProviderId.DOCKER).run(directory, "to " + args[0] + " "
                 + Redactor.redact(source) + " on this machine", args);
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new WorkspaceException("Could not delete the temporary " + root + ": " + e.getMessage()
-                    + ". Delete it by hand.", e);
-        }
     }
 }

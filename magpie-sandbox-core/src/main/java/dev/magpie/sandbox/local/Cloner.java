@@ -6,6 +6,7 @@ import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.internal.HostGit;
 import dev.magpie.sandbox.internal.ProcessRunner;
+import dev.magpie.sandbox.internal.TreeDeleter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,13 +2,15 @@ package dev.magpie.sandbox.local;
 
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
-import dev.magpie.sandbox.Settings;
-import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.ProviderId;
+import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Transcript;
 import dev.magpie.sandbox.Workspace;
-import dev.magpie.sandbox.internal.WorkspaceCore;
+import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.GithubShorthand;
+import dev.magpie.sandbox.internal.TreeDeleter;
+import dev.magpie.sandbox.internal.WorkspaceCore;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Commands run without a shell, with the workspace's environment; a timeout kills the command's whole process
  * tree. Destroy also kills every process the workspace's commands left running, daemons included. Java reports a
  * signal death as exit status 128 + signal, so an explicit {@code exit 129} to {@code exit 192} also reads as
- * {@link ExecResult#KILLED}. Paths are checked against the real location of the working directory, so a symlink
- * cannot lead outside. Thread-safe.
+ * {@link ExecResult#KILLED}. File operations resolve paths from the working directory, opened once, one component
+ * at a time without letting the system follow a link: a symlink leading inside is followed, one leading outside
+ * is refused, and processes swapping directories for symlinks meanwhile cannot lead a call outside. Thread-safe.
  */
 public final class LocalWorkspace implements Workspace {
 
@@ -47,20 +50,18 @@ public final class LocalWorkspace implements Workspace {
     private final Path directory;
     private final boolean owned;
     private final Map<String, String> env;
-    private final LocalPaths paths;
     private final LocalFiles files;
     private final LocalRuntime runtime;
     private final String owner = UUID.randomUUID().toString();
     private final AtomicBoolean ranCommands = new AtomicBoolean();
 
     private LocalWorkspace(Path realDirectory, boolean owned, Map<String, String> env, LocalRuntime runtime) {
-        this.core = new WorkspaceCore(ProviderId.LOCAL, this, this::resolveLocal);
+        this.core = WorkspaceCore.lexical(ProviderId.LOCAL, this);
         this.directory = realDirectory;
         this.owned = owned;
         this.env = Map.copyOf(env);
         core.addSecretsOf(env);
-        this.paths = new LocalPaths(realDirectory);
-        this.files = new LocalFiles(realDirectory);
+        this.files = LocalFiles.open(realDirectory);
         this.runtime = runtime;
     }
 
@@ -132,10 +133,6 @@ public final class LocalWorkspace implements Workspace {
         return directory.toString();
     }
 
-    private String resolveLocal(String path) {
-        return paths.resolve(path);
-    }
-
     @Override
     public ProviderId provider() {
         return core.provider();
@@ -188,41 +185,42 @@ public final class LocalWorkspace implements Workspace {
     }
 
     private ExecResult doExec(ExecRequest request) {
-        Path where = request.subdirectory().map(sub -> Path.of(core.resolve(sub))).orElse(directory);
-        if (!Files.isDirectory(where)) {
+        String where = request.subdirectory().map(core::resolve).orElse(directory.toString());
+        if (!files.isDirectory(where)) {
             throw new WorkspaceException("Cannot run " + request.command().get(0) + " in subdirectory '"
                     + request.subdirectory().orElse("") + "': " + where
-                    + (Files.exists(where) ? " is not a directory" : " does not exist")
+                    + (files.exists(where) ? " is not a directory" : " does not exist")
                     + ". Create it first, or pass a subdirectory that exists.");
         }
         ranCommands.set(true);
-        return runtime.runner().run(request, where.toFile(), env, owner);
+        return runtime.runner().run(request, new File(where), env, owner);
     }
 
     private byte[] doReadFile(String absolutePath) {
-        return files.read(Path.of(absolutePath));
+        return files.read(absolutePath);
     }
 
     private void doWriteFile(String absolutePath, byte[] content) {
-        files.write(Path.of(absolutePath), content);
+        files.write(absolutePath, content);
     }
 
     private boolean doExists(String absolutePath) {
-        return Files.exists(Path.of(absolutePath));
+        return files.exists(absolutePath);
     }
 
     private List<String> doList(String absolutePath) {
-        return files.list(Path.of(absolutePath));
+        return files.list(absolutePath);
     }
 
     private void doDelete(String absolutePath) {
-        TreeDeleter.delete(Path.of(absolutePath));
+        files.delete(absolutePath);
     }
 
     private void doDestroy() {
         if (ranCommands.get()) {
             runtime.runner().killOwned(owner);
         }
+        files.close();
         if (owned) {
             TreeDeleter.delete(directory);
         }

@@ -2,6 +2,7 @@ package dev.magpie.sandbox.local;
 
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.JvmIdentity;
+import dev.magpie.sandbox.internal.TreeDeleter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;

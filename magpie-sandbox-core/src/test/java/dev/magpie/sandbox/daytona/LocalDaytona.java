@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.magpie.daytona.server.DaytonaServer;
 import dev.magpie.daytona.server.RecordedExchange;
 import dev.magpie.daytona.server.contract.ContractValidator;
+import dev.magpie.sandbox.internal.TreeDeleter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
         // the class to replace (and for mvn clean), never in the system's temp directory.
         template = Path.of("target", "daytona-snapshots", context.getRequiredTestClass().getSimpleName())
                 .toAbsolutePath();
-        deleteTree(template);
+        TreeDeleter.delete(template);
         Files.createDirectories(template);
         Path repo = Files.createDirectories(template.resolve("widgets"));
         Files.writeString(repo.resolve("README.md"), "widgets\n");
@@ -101,7 +102,7 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
         try {
             server.close();
         } finally {
-            deleteTree(template);
+            TreeDeleter.delete(template);
         }
         assertThat(left).as("sandboxes left on the server after the class").isEmpty();
         Optional<Path> specs = specs();
@@ -168,17 +169,6 @@ final class LocalDaytona implements BeforeAllCallback, BeforeEachCallback, After
         Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("git " + String.join(" ", args) + " failed in " + dir);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
