@@ -34,7 +34,7 @@ public final class Transcript {
     /** Records a finished command. */
     public void record(ExecRequest request, ExecResult result) {
         Map<String, String> env = new java.util.TreeMap<>();
-        request.env().forEach((k, v) -> env.put(k, redact(k + "=" + v).substring(k.length() + 1)));
+        request.env().forEach((k, v) -> env.put(k, Redactor.isSecretName(k) ? Redactor.MASK : redact(v)));
         entries.add(new Entry(redact(result.commandLine()), Map.copyOf(env), result.exitCode(), result.duration(),
                 result.timedOut(), redact(result.stdoutTail(TAIL_LINES)), redact(result.stderrTail(TAIL_LINES))));
     }
