@@ -17,7 +17,7 @@ public final class Transcript {
     public static final int TAIL_LINES = 20;
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
-    private final List<String> secrets = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<String> secrets = new CopyOnWriteArrayList<>();
 
     /** One command as recorded. Every text field is already redacted. */
     public record Entry(String commandLine, Map<String, String> env, int exitCode, Duration duration,
@@ -27,12 +27,20 @@ public final class Transcript {
     /** Adds a value that must never appear in the transcript, such as an API key. */
     public void addSecret(String secret) {
         if (secret != null && !secret.isBlank()) {
-            secrets.add(secret);
+            secrets.addIfAbsent(secret);
         }
     }
 
-    /** Records a finished command. */
+    /**
+     * Records a finished command. The values of its secret-looking variables ({@code API_TOKEN=...}) become
+     * secrets of this transcript, so that output echoing them is masked too.
+     */
     public void record(ExecRequest request, ExecResult result) {
+        request.env().forEach((k, v) -> {
+            if (Redactor.isSecretName(k)) {
+                addSecret(v);
+            }
+        });
         Map<String, String> env = new java.util.TreeMap<>();
         request.env().forEach((k, v) -> env.put(k, Redactor.isSecretName(k) ? Redactor.MASK : redact(v)));
         entries.add(new Entry(redact(result.commandLine()), Map.copyOf(env), result.exitCode(), result.duration(),
@@ -83,7 +91,8 @@ public final class Transcript {
         }
     }
 
-    private String redact(String text) {
+    /** The text with credential shapes and this transcript's secrets masked, as its entries are. */
+    public String redact(String text) {
         return Redactor.redact(text, secrets);
     }
 }

@@ -40,7 +40,7 @@ public abstract class BaseWorkspace implements Workspace {
         request.subdirectory().ifPresent(this::resolve);
         ExecResult result = doExec(request);
         transcript.record(request, result);
-        return result;
+        return result.redactedBy(transcript::redact);
     }
 
     @Override
