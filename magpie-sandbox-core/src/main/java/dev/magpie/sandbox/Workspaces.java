@@ -52,7 +52,7 @@ public final class Workspaces {
         }
         if (spec.path().isPresent()) {
             Path path = Path.of(spec.path().get());
-            return LocalWorkspace.fromPath(spec.workingDir().map(path::resolve).orElse(path), spec.env());
+            return LocalWorkspace.fromPath(spec.workingDir().map(path::resolve).orElse(path), spec.env(), settings);
         }
         if (spec.workingDir().isPresent()) {
             throw new IllegalArgumentException("The local provider runs a clone or temporary workspace in its root, "
@@ -64,6 +64,6 @@ public final class Workspaces {
             spec.depth().ifPresent(clone::depth);
             return LocalWorkspace.fromClone(clone.build(), spec.env(), settings);
         }
-        return LocalWorkspace.temporary(spec.env());
+        return LocalWorkspace.temporary(spec.env(), settings);
     }
 }

@@ -55,7 +55,8 @@ public final class ProcessRunner {
     }
 
     /**
-     * Runs the request's command in {@code directory} with {@code baseEnv} plus the request's variables.
+     * Runs the request's command in {@code directory} with exactly {@code baseEnv} plus the request's variables:
+     * nothing else of this JVM's environment is inherited.
      *
      * @param owner a token marking every process started, so that {@link #killOwned(String)} can end them all
      * @throws CommandStartException when the program cannot be started
@@ -63,6 +64,7 @@ public final class ProcessRunner {
     public ExecResult run(ExecRequest request, File directory, Map<String, String> baseEnv, String owner) {
         ProcessBuilder builder = new ProcessBuilder(request.command()).directory(directory);
         Map<String, String> environment = builder.environment();
+        environment.clear();
         environment.putAll(baseEnv);
         environment.putAll(request.env());
         String execToken = UUID.randomUUID().toString();

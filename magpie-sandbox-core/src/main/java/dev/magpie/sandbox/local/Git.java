@@ -42,7 +42,7 @@ final class Git {
     ExecResult exec(String tool, Path directory, String... args) {
         ExecRequest request = ExecRequest.builder(tool, args).env(ENV).timeout(timeout).build();
         try {
-            return runner.run(request, directory.toFile(), Map.of(), owner);
+            return runner.run(request, directory.toFile(), System.getenv(), owner);
         } catch (CommandStartException e) {
             throw new ProviderUnavailableException("local", "'" + tool + "' could not be started (" + e.getMessage()
                     + "). Install it" + (tool.equals(program) ? ", or point " + LocalWorkspace.GIT_KEY + " at it," : "")
