@@ -70,11 +70,14 @@ public final class ProcessRunner {
         String execToken = UUID.randomUUID().toString();
         environment.put(EXEC_MARKER, execToken);
         environment.put(OWNER_MARKER, owner);
+        // Opened first: a stdin file that cannot be read fails the call before anything runs.
+        InputStream input = request.hasStdin() ? request.openStdin() : null;
         long start = System.nanoTime();
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
+            closeQuietly(input);
             throw new CommandStartException(request.command().get(0), reason(e), e);
         }
         OutputCollector out = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDOUT,
@@ -83,7 +86,7 @@ public final class ProcessRunner {
                 request.listener());
         CompletableFuture<Void> outDone = CompletableFuture.runAsync(() -> pump(process.getInputStream(), out), readers);
         CompletableFuture<Void> errDone = CompletableFuture.runAsync(() -> pump(process.getErrorStream(), err), readers);
-        feedStdin(process, request);
+        feedStdin(process, input);
         boolean timedOut = false;
         try {
             if (request.timeout().isPresent()) {
@@ -122,17 +125,17 @@ public final class ProcessRunner {
         }
     }
 
-    private void feedStdin(Process process, ExecRequest request) {
+    /** Streams stdin through a small buffer, so that its size costs no memory. */
+    private void feedStdin(Process process, InputStream input) {
         OutputStream stdin = process.getOutputStream();
-        var bytes = request.stdin();
-        if (bytes.isEmpty() || bytes.get().length == 0) {
+        if (input == null) {
             closeQuietly(stdin);
             return;
         }
         // On a reader thread: a command that never reads its stdin must not block the caller past the timeout.
         readers.execute(() -> {
-            try (stdin) {
-                stdin.write(bytes.get());
+            try (input; stdin) {
+                input.transferTo(stdin);
             } catch (IOException e) {
                 // The command exited or closed stdin early: it did not want the rest.
             }
@@ -161,7 +164,10 @@ public final class ProcessRunner {
         return at >= 0 ? message.substring(at) : message;
     }
 
-    private static void closeQuietly(OutputStream stream) {
+    private static void closeQuietly(java.io.Closeable stream) {
+        if (stream == null) {
+            return;
+        }
         try {
             stream.close();
         } catch (IOException e) {

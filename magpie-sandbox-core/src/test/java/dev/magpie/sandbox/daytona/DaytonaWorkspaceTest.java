@@ -64,6 +64,16 @@ class DaytonaWorkspaceTest {
     }
 
     @Test
+    void streamsStdinFromAStreamAndLeavesNoFileBehind() {
+        byte[] big = new byte[2 * 1024 * 1024];
+        ExecResult counted = shared.exec(ExecRequest.builder("wc", "-c")
+                .stdin(() -> new java.io.ByteArrayInputStream(big)).build());
+
+        assertThat(counted.stdout().trim()).isEqualTo(String.valueOf(big.length));
+        assertThat(shared.shell("ls -A | grep -c magpie-stdin || true").stdout().trim()).isEqualTo("0");
+    }
+
+    @Test
     void aTimedOutCommandIsAResultAndIsKilled() throws Exception {
         ExecResult result = shared.exec(ExecRequest.builder("sh", "-c", "echo started; sleep 3; echo late > late.txt")
                 .timeout(Duration.ofMillis(400)).build());

@@ -10,6 +10,10 @@ import dev.magpie.sandbox.OutputListener;
 import dev.magpie.sandbox.PathOutsideWorkspaceException;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.JvmIdentity;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Commands in one container shared by every test of the class. */
 @EnabledWithDockerEngine
@@ -102,6 +107,18 @@ class DockerExecTest {
         assertThat(piped.stdout().trim()).isEqualTo("00 01 02 ff 0a 78");
         assertThat(none.timedOut()).isFalse();
         assertThat(none.stdout()).isEmpty();
+    }
+
+    @Test
+    void streamsStdinFromAFileOrAStreamOfUnknownLength(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("input.bin");
+        Files.write(file, new byte[3 * 1024 * 1024 + 7]);
+        ExecResult fromFile = workspace.exec(ExecRequest.builder("wc", "-c").stdin(file).build());
+        ExecResult fromStream = workspace.exec(ExecRequest.builder("cat")
+                .stdin(() -> new ByteArrayInputStream("streamed\n".getBytes(StandardCharsets.UTF_8))).build());
+
+        assertThat(fromFile.stdout().trim()).isEqualTo("3145735");
+        assertThat(fromStream.stdout()).isEqualTo("streamed\n");
     }
 
     @Test
