@@ -9,10 +9,13 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs local processes without a shell: environment, directory, stdin, timeout, bounded output, live lines.
  *
- * <p>A timeout kills the whole process tree (see {@link ProcessTree}). Once the command's own process has ended,
+ * <p>Where the machine allows it, every command runs in a freezer cgroup of its own inside one per owner (see
+ * {@link Cgroup}), which holds every process it starts whatever the process does to its environment, session or
+ * parentage. A timeout kills the command's group, and {@link #killOwned} the owner's. Elsewhere, and in addition,
+ * processes are found through {@code /proc} (see {@link ProcessTree}).
+ *
+ * <p>A timeout kills the whole process tree. Once the command's own process has ended,
  * its pipes are drained for a short grace period only, so a background grandchild that keeps stdout open does
  * not hold the caller. Exit code {@link ExecResult#KILLED} stands for a signal death: Java reports those as
  * 128 + signal, which cannot be told apart from an explicit {@code exit 129..192}, so that whole range maps to
@@ -43,6 +51,8 @@ public final class ProcessRunner {
 
     private final ExecutorService readers;
     private final Duration drainGrace;
+    private final Optional<Cgroups> cgroups = Cgroups.forThisJvm();
+    private final Map<String, OwnerGroups> ownerGroups = new ConcurrentHashMap<>();
 
     public ProcessRunner(Duration drainGrace) {
         this.drainGrace = drainGrace;
@@ -73,11 +83,13 @@ public final class ProcessRunner {
         // Opened first: a stdin file that cannot be read fails the call before anything runs.
         InputStream input = request.hasStdin() ? request.openStdin() : null;
         long start = System.nanoTime();
+        Cgroup group = group(owner, execToken);
         Process process;
         try {
-            process = builder.start();
+            process = group == null ? builder.start() : group.start(builder);
         } catch (IOException e) {
             closeQuietly(input);
+            release(owner, group);
             throw new CommandStartException(request.command().get(0), reason(e), e);
         }
         OutputCollector out = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDOUT,
@@ -92,27 +104,89 @@ public final class ProcessRunner {
             if (request.timeout().isPresent()) {
                 if (!process.waitFor(request.timeout().get().toNanos(), TimeUnit.NANOSECONDS)) {
                     timedOut = true;
-                    ProcessTree.kill(process.toHandle(), EXEC_MARKER + "=" + execToken);
+                    kill(process, group, execToken);
                 }
             }
             int code = process.waitFor();
             awaitDrain(CompletableFuture.allOf(outDone, errDone));
+            release(owner, group);
             out.close();
             err.close();
             int exitCode = timedOut || isSignal(code) ? ExecResult.KILLED : code;
             return new ExecResult(request.command(), exitCode, out.text(), err.text(),
                     Duration.ofNanos(System.nanoTime() - start), timedOut, out.truncated() || err.truncated());
         } catch (InterruptedException e) {
-            ProcessTree.kill(process.toHandle(), EXEC_MARKER + "=" + execToken);
+            kill(process, group, execToken);
             Thread.currentThread().interrupt();
             throw new WorkspaceException("Interrupted while running " + request.command().get(0)
                     + "; its processes were killed.", e);
         }
     }
 
-    /** Kills every process still running that was started for {@code owner}, however far it wandered. */
-    public void killOwned(String owner) {
+    /**
+     * Kills every process still running that was started for {@code owner}, however far it wandered: its cgroup
+     * where there is one, then those still carrying its marker, then those working in {@code directory} (when
+     * given: a directory the owner alone uses), which a process that cleared its environment outside a cgroup
+     * can only be found by.
+     */
+    public void killOwned(String owner, Path directory) {
+        OwnerGroups groups = ownerGroups.remove(owner);
+        if (groups != null) {
+            groups.all.remove();
+        }
         ProcessTree.killMarked(OWNER_MARKER + "=" + owner);
+        if (directory != null) {
+            ProcessTree.killWorkingIn(directory);
+        }
+    }
+
+    /** An empty group for one command inside its owner's; null where there are no cgroups. */
+    private Cgroup group(String owner, String execToken) {
+        if (cgroups.isEmpty()) {
+            return null;
+        }
+        try {
+            OwnerGroups groups = ownerGroups.get(owner);
+            if (groups == null) {
+                groups = ownerGroups.computeIfAbsent(owner, name -> {
+                    try {
+                        return new OwnerGroups(cgroups.get().create(name));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            Cgroup idle = groups.idle.poll();
+            return idle != null ? idle : groups.all.child(execToken);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null; // the /proc fallback still finds the command's processes
+        }
+    }
+
+    /**
+     * Offers a command's group for the owner's next command once no process is left in it: reusing groups
+     * spares a cgroup creation and removal per command. A group still holding a background process stays as it
+     * is, for {@link #killOwned}.
+     */
+    private void release(String owner, Cgroup group) {
+        OwnerGroups groups = group == null ? null : ownerGroups.get(owner);
+        if (groups != null && group.isEmpty()) {
+            groups.idle.offer(group);
+        }
+    }
+
+    /** The group of one owner, and the groups of its finished commands that are empty and ready for reuse. */
+    private record OwnerGroups(Cgroup all, java.util.Queue<Cgroup> idle) {
+        OwnerGroups(Cgroup all) {
+            this(all, new java.util.concurrent.ConcurrentLinkedQueue<>());
+        }
+    }
+
+    private static void kill(Process process, Cgroup group, String execToken) {
+        if (group != null) {
+            group.killAll();
+        }
+        ProcessTree.kill(process.toHandle(), EXEC_MARKER + "=" + execToken);
     }
 
     private void awaitDrain(CompletableFuture<Void> drained) throws InterruptedException {

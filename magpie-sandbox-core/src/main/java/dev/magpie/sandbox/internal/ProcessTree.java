@@ -68,6 +68,47 @@ public final class ProcessTree {
         }
     }
 
+    /**
+     * Kills every process whose working directory is {@code directory} or inside it, repeating until none is
+     * left or the rounds run out. This finds a process that cleared its environment and left its parent, as long
+     * as it stayed in the directory; one that also changed directory cannot be told from any other.
+     */
+    public static void killWorkingIn(Path directory) {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            List<Long> found = workingIn(directory);
+            if (found.isEmpty()) {
+                return;
+            }
+            found.forEach(ProcessTree::destroy);
+            try {
+                Thread.sleep(Math.min(1 + round, 10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static List<Long> workingIn(Path directory) {
+        List<Long> found = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
+            for (Path entry : entries) {
+                try {
+                    long pid = Long.parseLong(entry.getFileName().toString());
+                    if (pid != self && Files.readSymbolicLink(entry.resolve("cwd")).startsWith(directory)) {
+                        found.add(pid);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // gone, or not ours to read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc: nothing can be found this way
+        }
+        return found;
+    }
+
     /** The live processes whose initial environment holds {@code marker}; empty where there is no /proc. */
     public static List<ProcessHandle> marked(String marker) {
         List<ProcessHandle> found = new ArrayList<>();

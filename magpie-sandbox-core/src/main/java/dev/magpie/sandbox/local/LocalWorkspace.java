@@ -190,8 +190,9 @@ public final class LocalWorkspace extends BaseWorkspace {
 
     @Override
     protected void doDestroy() {
+        // Every process first: one left running could write into the directory while it is deleted.
         if (ranCommands.get()) {
-            runtime.runner().killOwned(owner);
+            runtime.runner().killOwned(owner, owned ? directory : null);
         }
         if (owned) {
             TreeDeleter.delete(directory);
