@@ -125,9 +125,9 @@ public final class ProcessRunner {
 
     /**
      * Kills every process still running that was started for {@code owner}, however far it wandered: its cgroup
-     * where there is one, then those still carrying its marker, then those working in {@code directory} (when
-     * given: a directory the owner alone uses), which a process that cleared its environment outside a cgroup
-     * can only be found by.
+     * where there is one, then those still carrying its marker. Where there are no cgroups, also those working in
+     * {@code directory} (when given: a directory the owner alone uses), the only trace left of a process that
+     * cleared its environment and left its parent.
      */
     public void killOwned(String owner, Path directory) {
         OwnerGroups groups = ownerGroups.remove(owner);
@@ -135,7 +135,7 @@ public final class ProcessRunner {
             groups.all.remove();
         }
         ProcessTree.killMarked(OWNER_MARKER + "=" + owner);
-        if (directory != null) {
+        if (directory != null && cgroups.isEmpty()) {
             ProcessTree.killWorkingIn(directory);
         }
     }
