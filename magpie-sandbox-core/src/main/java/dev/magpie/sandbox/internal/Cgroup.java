@@ -40,11 +40,6 @@ public final class Cgroup {
         this.lock = lock;
     }
 
-    /** The group's directory in the freezer hierarchy. */
-    public Path directory() {
-        return directory;
-    }
-
     /** A new group inside this one, sharing its lock; a kill of this one kills it too. */
     public Cgroup child(String name) throws IOException {
         Path child = directory.resolve(name);

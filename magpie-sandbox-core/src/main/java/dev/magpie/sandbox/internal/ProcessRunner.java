@@ -68,7 +68,7 @@ public final class ProcessRunner {
      * Runs the request's command in {@code directory} with exactly {@code baseEnv} plus the request's variables:
      * nothing else of this JVM's environment is inherited.
      *
-     * @param owner a token marking every process started, so that {@link #killOwned(String)} can end them all
+     * @param owner a token marking every process started, so that {@link #killOwned} can end them all
      * @throws CommandStartException when the program cannot be started
      */
     public ExecResult run(ExecRequest request, File directory, Map<String, String> baseEnv, String owner) {

@@ -21,8 +21,8 @@ public final class Redactor {
 
     private static final String VALUE = "(\"(?:[^\"\\\\\\n]|\\\\.)*\"|'[^'\\n]*'|[^\\s,;&\"'}\\]]+)";
 
-    private static final Pattern PRIVATE_KEY = Pattern.compile(
-            "(-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)[\\s\\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\\z)");
+    private static final Pattern PRIVATE_KEY = Pattern.compile("(-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)"
+            + "[\\s\\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\\z)");
     /** The tail of a key whose head was cut off: base64 lines right above its END line. */
     private static final Pattern PRIVATE_KEY_TAIL = Pattern.compile(
             "(?m)(?:^[A-Za-z0-9+/=]{16,}\\r?\\n)+(?=-----END [A-Z0-9 ]*PRIVATE KEY)");

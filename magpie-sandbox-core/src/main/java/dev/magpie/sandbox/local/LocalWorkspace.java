@@ -21,8 +21,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Commands run without a shell, with the workspace's environment: the variables of this JVM's environment
  * named by {@value #INHERIT_ENV_KEY} (by default PATH, HOME, LANG, LANGUAGE, LC_*, TERM, TZ, USER, LOGNAME, SHELL,
  * TMPDIR and JAVA_HOME), then the variables given to the workspace, then the request's. The values of those whose
- * name looks secret are masked in the transcript and in messages about results. A timeout kills the command's whole process
- * tree. Destroy also kills every process the workspace's commands left running, daemons included. Java reports a
+ * name looks secret are masked in the transcript and in messages about results.
+ *
+ * <p>A timeout kills every process the command started, and destroy every process the workspace's commands left
+ * running, daemons included, before the directory is deleted. Where the cgroup v1 freezer hierarchy is writable
+ * (Linux, as root or delegated) each command runs in a cgroup, which holds its processes whatever they do; the
+ * next JVM kills what a killed JVM left there. Elsewhere processes are found by an environment marker, their
+ * parentage and, on destroy of an owned directory, their working directory. Java reports a
  * signal death as exit status 128 + signal, so an explicit {@code exit 129} to {@code exit 192} also reads as
  * {@link ExecResult#KILLED}. Paths are checked against the real location of the working directory, so a symlink
  * cannot lead outside. Thread-safe.
