@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Where the machine allows it, every command runs in a freezer cgroup of its own inside one per owner (see
  * {@link Cgroup}), which holds every process it starts whatever the process does to its environment, session or
  * parentage. A timeout kills the command's group, and {@link #killOwned} the owner's. Elsewhere, and in addition,
- * processes are found through {@code /proc} (see {@link ProcessTree}).
+ * processes are found through {@code /proc} by their markers (see {@link ProcessTree}).
  *
  * <p>A timeout kills the whole process tree. Once the command's own process has ended,
  * its pipes are drained for a short grace period only, so a background grandchild that keeps stdout open does
@@ -45,6 +45,11 @@ public final class ProcessRunner {
     public static final String EXEC_MARKER = "MAGPIE_EXEC";
     /** Processes started for one owner (a workspace) also carry {@code MAGPIE_OWNER=<token>}. */
     public static final String OWNER_MARKER = "MAGPIE_OWNER";
+    /** And every process carries the JVM that started it, {@code MAGPIE_JVM=<pid>@<startMillis>}. */
+    public static final String JVM_MARKER = "MAGPIE_JVM";
+
+    private static final JvmIdentity SELF = JvmIdentity.current();
+    private static final java.util.concurrent.atomic.AtomicBoolean SWEPT = new java.util.concurrent.atomic.AtomicBoolean();
 
     private static final int BUFFER = 64 * 1024;
     private static final int HIGHEST_SIGNAL = 64;
@@ -54,8 +59,16 @@ public final class ProcessRunner {
     private final Optional<Cgroups> cgroups = Cgroups.forThisJvm();
     private final Map<String, OwnerGroups> ownerGroups = new ConcurrentHashMap<>();
 
+    /**
+     * A runner; where there are no cgroups, the first in a JVM kills the processes that a killed JVM left
+     * running, those that kept its marker (see {@link Cgroups} for the sweep where there are).
+     */
     public ProcessRunner(Duration drainGrace) {
         this.drainGrace = drainGrace;
+        if (cgroups.isEmpty() && SWEPT.compareAndSet(false, true)) {
+            ProcessTree.killWhere(JVM_MARKER, label -> JvmIdentity.parse(SELF.host(), label)
+                    .map(starter -> !starter.isAlive()).orElse(false));
+        }
         AtomicInteger count = new AtomicInteger();
         this.readers = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "magpie-exec-io-" + count.incrementAndGet());
@@ -80,6 +93,7 @@ public final class ProcessRunner {
         String execToken = UUID.randomUUID().toString();
         environment.put(EXEC_MARKER, execToken);
         environment.put(OWNER_MARKER, owner);
+        environment.put(JVM_MARKER, SELF.label());
         // Opened first: a stdin file that cannot be read fails the call before anything runs.
         InputStream input = request.hasStdin() ? request.openStdin() : null;
         long start = System.nanoTime();

@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A timeout kills every process the command started, and destroy every process the workspace's commands left
  * running, daemons included, before the directory is deleted. Where the cgroup v1 freezer hierarchy is writable
  * (Linux, as root or delegated) each command runs in a cgroup, which holds its processes whatever they do; the
- * next JVM kills what a killed JVM left there. Elsewhere processes are found by an environment marker, their
- * parentage and, on destroy of an owned directory, their working directory. Java reports a
+ * next JVM kills what a killed JVM left there. Elsewhere processes are found by environment markers (the next JVM
+ * kills a killed JVM's processes that kept them), their parentage and, on destroy of an owned directory (and the
+ * sweep of a killed JVM's directories), their working directory. Java reports a
  * signal death as exit status 128 + signal, so an explicit {@code exit 129} to {@code exit 192} also reads as
  * {@link ExecResult#KILLED}. Paths are checked against the real location of the working directory, so a symlink
  * cannot lead outside. Thread-safe.

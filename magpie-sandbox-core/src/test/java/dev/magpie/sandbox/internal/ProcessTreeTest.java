@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The fallback where there are no cgroups: a process found by its working directory alone. */
+/** The fallback where there are no cgroups: processes found by their working directory or a marker alone. */
 class ProcessTreeTest {
 
     @Test
@@ -29,5 +29,25 @@ class ProcessTreeTest {
         ProcessTree.killWorkingIn(work.getParent());
 
         assertThat(daemon.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+    }
+
+    @Test
+    void killsTheProcessesMarkedWithAJvmThatIsGoneAndSparesTheOthers() throws Exception {
+        ProcessBuilder sleeper = new ProcessBuilder("sleep", "1022");
+        sleeper.environment().put("MAGPIE_JVM", "4194305@1");
+        Process orphan = sleeper.start();
+        sleeper.environment().put("MAGPIE_JVM", JvmIdentity.current().label());
+        Process ours = sleeper.start();
+        try {
+            int killed = ProcessTree.killWhere("MAGPIE_JVM", label -> !JvmIdentity.parse("h", label).orElseThrow()
+                    .isAlive());
+
+            assertThat(killed).isEqualTo(1);
+            assertThat(orphan.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(ours.isAlive()).isTrue();
+        } finally {
+            orphan.destroyForcibly();
+            ours.destroyForcibly();
+        }
     }
 }
