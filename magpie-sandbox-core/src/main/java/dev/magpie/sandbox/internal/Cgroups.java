@@ -12,10 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * This JVM's freezer groups (cgroup v1), one directory named for the JVM ({@code magpie/<pid>-<startMillis>}
- * under the freezer hierarchy) holding a group per workspace. The name lets a later run tell a killed JVM's groups
- * from a live one's, as {@link JvmIdentity} does for temporary directories: the first use in a JVM kills the
- * processes of dead JVMs' groups and removes the groups.
+ * This JVM's freezer groups (cgroup v1), one directory named for the JVM
+ * ({@code magpie/<host>_<pid>-<startMillis>} under the freezer hierarchy) holding a group per workspace. The name
+ * lets a later run tell a killed JVM's groups from a live one's, as {@link JvmIdentity} does for temporary
+ * directories: the first use in a JVM kills the processes of dead JVMs' groups and removes the groups. Groups of
+ * another host name (a container sharing the hierarchy, whose pids mean other processes) are left alone.
  *
  * <p>Available where the freezer hierarchy is mounted at {@code /sys/fs/cgroup/freezer} and writable (root, or
  * a delegated hierarchy), which is checked by moving a thread in and out once. Elsewhere (cgroup v2 only, no
@@ -27,7 +28,7 @@ public final class Cgroups {
     public static final Path FREEZER = Path.of("/sys/fs/cgroup/freezer");
 
     private static final System.Logger LOG = System.getLogger(Cgroups.class.getName());
-    private static final Pattern NAME = Pattern.compile("(\\d+)-(\\d+)");
+    private static final Pattern NAME = Pattern.compile("(.+)_(\\d+)-(\\d+)");
 
     private final Path root;
     private final Path jvmGroup;
@@ -37,7 +38,7 @@ public final class Cgroups {
     private Cgroups(Path root, JvmIdentity self, Path home) {
         this.root = root;
         this.self = self;
-        this.jvmGroup = root.resolve(self.pid() + "-" + self.startMillis());
+        this.jvmGroup = root.resolve(hostPart(self.host()) + "_" + self.pid() + "-" + self.startMillis());
         this.home = home;
     }
 
@@ -59,8 +60,8 @@ public final class Cgroups {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path entry : entries) {
                 Matcher name = NAME.matcher(entry.getFileName().toString());
-                if (name.matches() && !new JvmIdentity(self.host(), Long.parseLong(name.group(1)),
-                        Long.parseLong(name.group(2))).isAlive()) {
+                if (name.matches() && name.group(1).equals(hostPart(self.host())) && !new JvmIdentity(self.host(),
+                        Long.parseLong(name.group(2)), Long.parseLong(name.group(3))).isAlive()) {
                     int killed = Cgroup.killFrozen(entry);
                     Cgroup.removeTree(entry);
                     if (killed > 0) {
@@ -73,6 +74,11 @@ public final class Cgroups {
             LOG.log(Level.WARNING, "Could not look for the process groups of dead JVMs in " + root + ": " + e);
         }
         return removed;
+    }
+
+    /** The host name as a directory name may hold it. */
+    private static String hostPart(String host) {
+        return host.replaceAll("[^A-Za-z0-9.-]", "-");
     }
 
     private static Optional<Cgroups> detect(Path freezer) {
