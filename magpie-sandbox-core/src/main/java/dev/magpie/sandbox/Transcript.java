@@ -32,15 +32,20 @@ public final class Transcript {
     }
 
     /**
-     * Records a finished command. The values of its secret-looking variables ({@code API_TOKEN=...}) become
-     * secrets of this transcript, so that output echoing them is masked too.
+     * Adds the values of the variables whose names look secret ({@code API_TOKEN}, {@code DB_PASSWORD}): a
+     * workspace adds those of its environment, so that output echoing them without the name is masked too.
      */
-    public void record(ExecRequest request, ExecResult result) {
-        request.env().forEach((k, v) -> {
-            if (Redactor.isSecretName(k)) {
-                addSecret(v);
+    public void addSecretsOf(Map<String, String> environment) {
+        environment.forEach((name, value) -> {
+            if (Redactor.isSecretName(name)) {
+                addSecret(value);
             }
         });
+    }
+
+    /** Records a finished command; the values of its secret-looking variables become secrets too. */
+    public void record(ExecRequest request, ExecResult result) {
+        addSecretsOf(request.env());
         Map<String, String> env = new java.util.TreeMap<>();
         request.env().forEach((k, v) -> env.put(k, Redactor.isSecretName(k) ? Redactor.MASK : redact(v)));
         entries.add(new Entry(redact(result.commandLine()), Map.copyOf(env), result.exitCode(), result.duration(),

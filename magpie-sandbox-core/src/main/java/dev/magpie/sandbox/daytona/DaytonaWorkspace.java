@@ -77,6 +77,7 @@ public final class DaytonaWorkspace extends BaseWorkspace {
             DaytonaToolbox toolbox = client.toolbox(started);
             String dir = resolveWorkingDir(toolbox, workingDir);
             DaytonaWorkspace workspace = new DaytonaWorkspace(client, toolbox, started, dir);
+            workspace.transcript().addSecretsOf(request.env());
             workspace.setup();
             return workspace;
         } catch (RuntimeException e) {

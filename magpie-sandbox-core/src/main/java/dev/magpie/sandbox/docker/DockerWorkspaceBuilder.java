@@ -178,6 +178,7 @@ public final class DockerWorkspaceBuilder {
         try {
             client.startContainerCmd(containerId).exec();
             DockerWorkspace workspace = new DockerWorkspace(client, containerId, image, workingDir);
+            workspace.transcript().addSecretsOf(env);
             fill(client, containerId, imageUser);
             return workspace;
         } catch (RuntimeException e) {

@@ -1,7 +1,6 @@
 package dev.magpie.sandbox.local;
 
 import dev.magpie.sandbox.Settings;
-import dev.magpie.sandbox.internal.Redactor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +33,6 @@ final class LocalEnvironment {
         });
         env.putAll(own);
         return env;
-    }
-
-    /** The values whose names look secret, to be masked wherever the workspace shows text. */
-    static List<String> secrets(Map<String, String> env) {
-        return env.entrySet().stream().filter(e -> Redactor.isSecretName(e.getKey())).map(Map.Entry::getValue)
-                .toList();
     }
 
     /** A name, or a prefix followed by {@code *}. */

@@ -68,7 +68,7 @@ public final class LocalWorkspace extends BaseWorkspace {
         this.directory = realDirectory;
         this.owned = owned;
         this.env = Map.copyOf(LocalEnvironment.of(settings, env));
-        LocalEnvironment.secrets(this.env).forEach(transcript()::addSecret);
+        transcript().addSecretsOf(this.env);
         this.paths = new LocalPaths(realDirectory);
         this.files = new LocalFiles(realDirectory);
         this.runtime = runtime;

@@ -64,6 +64,22 @@ class DaytonaWorkspaceTest {
     }
 
     @Test
+    void theWorkspaceMasksTheValuesOfItsSecretVariables() {
+        String secret = "s3cr3t-" + "daytona-0123";
+        DaytonaWorkspace workspace = DaytonaWorkspace.create(DAYTONA.client(), DaytonaCreateRequest.builder()
+                .env(java.util.Map.of("DEPLOY_TOKEN", secret)).build(), null);
+        try {
+            ExecResult echoed = workspace.shell("echo \"using $DEPLOY_TOKEN\"");
+
+            assertThat(echoed.stdout()).isEqualTo("using " + secret + "\n");
+            assertThat(echoed.redact(echoed.stdout())).isEqualTo("using ***\n");
+            assertThat(workspace.transcript().render()).contains("using ***").doesNotContain(secret);
+        } finally {
+            workspace.destroy();
+        }
+    }
+
+    @Test
     void streamsStdinFromAStreamAndLeavesNoFileBehind() {
         byte[] big = new byte[2 * 1024 * 1024];
         ExecResult counted = shared.exec(ExecRequest.builder("wc", "-c")

@@ -29,11 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DockerExecTest {
 
+    private static final String SECRET = "s3cr3t-" + "docker-0123";
+
     private DockerWorkspace workspace;
 
     @BeforeAll
     void startContainer() {
-        workspace = DockerWorkspace.builder(DockerEngineCondition.TEST_IMAGE).env("FROM_WORKSPACE", "ws").build();
+        workspace = DockerWorkspace.builder(DockerEngineCondition.TEST_IMAGE).env("FROM_WORKSPACE", "ws")
+                .env("DEPLOY_TOKEN", SECRET).build();
     }
 
     @AfterAll
@@ -53,6 +56,16 @@ class DockerExecTest {
         assertThat(result.stderr()).isEqualTo("oops\n");
         assertThat(result.timedOut()).isFalse();
         assertThat(result.command()).containsExactly("sh", "-c", "pwd; echo oops >&2; exit 3");
+    }
+
+    @Test
+    void theWorkspaceMasksTheValuesOfItsSecretVariables() {
+        ExecResult echoed = workspace.shell("echo \"using $DEPLOY_TOKEN\"");
+
+        assertThat(echoed.stdout()).isEqualTo("using " + SECRET + "\n");
+        assertThat(echoed.redact(echoed.stdout())).isEqualTo("using ***\n");
+        assertThat(echoed.toString()).doesNotContain(SECRET);
+        assertThat(workspace.transcript().render()).contains("using ***").doesNotContain(SECRET);
     }
 
     @Test
