@@ -90,11 +90,7 @@ public final class Cgroup {
 
     /** Whether no process is in this group itself (groups inside it are not looked at). */
     public boolean isEmpty() {
-        try {
-            return Files.readAllBytes(directory.resolve("cgroup.procs")).length == 0;
-        } catch (IOException e) {
-            return false;
-        }
+        return pids(directory).isEmpty();
     }
 
     /** Kills every process in {@code group} and below, whoever created it; the caller owns the group. */
@@ -129,12 +125,24 @@ public final class Cgroup {
         }
     }
 
-    /** The pids in the group and in the groups inside it. */
+    /** The pids in the group and in the groups inside it, this JVM's left out. */
     static List<Long> members(Path group) {
+        List<Long> pids = pids(group);
+        for (Path child : children(group)) {
+            pids.addAll(members(child));
+        }
+        return pids;
+    }
+
+    /**
+     * The pids in the group itself, this JVM's left out: it is listed while one of its threads starts a process
+     * there, and is never to be killed.
+     */
+    private static List<Long> pids(Path group) {
         List<Long> pids = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(group.resolve("cgroup.procs"), StandardCharsets.US_ASCII)) {
-                if (!line.isBlank()) {
+                if (!line.isBlank() && Long.parseLong(line.strip()) != SELF) {
                     pids.add(Long.parseLong(line.strip()));
                 }
             }
@@ -142,9 +150,6 @@ public final class Cgroup {
             return pids;
         } catch (IOException | RuntimeException e) {
             // Unreadable: nothing more to find here.
-        }
-        for (Path child : children(group)) {
-            pids.addAll(members(child));
         }
         return pids;
     }
@@ -191,11 +196,17 @@ public final class Cgroup {
         }
     }
 
+    /** Waits a little even when interrupted: a kill must be over before its caller gives up. */
     private static void pause(int round) {
+        boolean interrupted = Thread.interrupted();
         try {
             Thread.sleep(Math.min(1 + round / 10, 10));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
