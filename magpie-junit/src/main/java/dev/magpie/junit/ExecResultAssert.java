@@ -1,15 +1,17 @@
 package dev.magpie.junit;
 
 import dev.magpie.sandbox.ExecResult;
-import dev.magpie.sandbox.internal.Redactor;
 import org.assertj.core.api.AbstractObjectAssert;
 import org.assertj.core.api.AbstractStringAssert;
 import org.assertj.core.api.Assertions;
+import org.assertj.core.presentation.Representation;
+import org.assertj.core.presentation.StandardRepresentation;
 
 /**
  * Assertions on an {@link ExecResult}. Every failure message shows the command, its exit code and the tail of
- * its stderr, so that a failed build step can be diagnosed from the test report alone. Credentials in them
- * are masked.
+ * its stderr, so that a failed build step can be diagnosed from the test report alone. Every message, AssertJ's
+ * own included ({@code stdout().contains(..)} shows the output), masks what the workspace's transcript masks:
+ * credential shapes and the workspace's secret values (see {@link ExecResult#redact(String)}).
  */
 public final class ExecResultAssert extends AbstractObjectAssert<ExecResultAssert, ExecResult> {
 
@@ -18,6 +20,7 @@ public final class ExecResultAssert extends AbstractObjectAssert<ExecResultAsser
 
     ExecResultAssert(ExecResult actual) {
         super(actual, ExecResultAssert.class);
+        withRepresentation(masking());
     }
 
     /** The command exited with 0 and did not time out. */
@@ -59,13 +62,15 @@ public final class ExecResultAssert extends AbstractObjectAssert<ExecResultAsser
     /** The command's stdout, for string assertions; their failure messages carry the command's details. */
     public AbstractStringAssert<?> stdout() {
         isNotNull();
-        return Assertions.assertThat(actual.stdout()).as("stdout of the command%s", details());
+        return Assertions.assertThat(actual.stdout()).withRepresentation(masking())
+                .as("stdout of the command%s", details());
     }
 
     /** The command's stderr, for string assertions; their failure messages carry the command's details. */
     public AbstractStringAssert<?> stderr() {
         isNotNull();
-        return Assertions.assertThat(actual.stderr()).as("stderr of the command%s", details());
+        return Assertions.assertThat(actual.stderr()).withRepresentation(masking())
+                .as("stderr of the command%s", details());
     }
 
     private String outcome() {
@@ -76,11 +81,28 @@ public final class ExecResultAssert extends AbstractObjectAssert<ExecResultAsser
                 : "exited with " + actual.exitCode();
     }
 
+    /** Values shown in AssertJ's messages (actual, expected, diffs) masked as the transcript masks them. */
+    private Representation masking() {
+        ExecResult result = actual;
+        return new StandardRepresentation() {
+            @Override
+            public String toStringOf(Object object) {
+                return result == null ? super.toStringOf(object) : result.redact(super.toStringOf(object));
+            }
+
+            @Override
+            public String unambiguousToStringOf(Object object) {
+                return result == null ? super.unambiguousToStringOf(object)
+                        : result.redact(super.unambiguousToStringOf(object));
+            }
+        };
+    }
+
     /** Credentials in the command or its stderr are masked, as in the transcript. */
     private String details() {
-        String tail = Redactor.redact(actual.stderrTail(STDERR_TAIL_LINES));
+        String tail = actual.redact(actual.stderrTail(STDERR_TAIL_LINES));
         return String.format("%n  command:   %s%n  exit code: %d%s%n  stderr (last %d lines):%s",
-                Redactor.redact(actual.commandLine()), actual.exitCode(), actual.timedOut() ? " (timed out)" : "",
+                actual.redact(actual.commandLine()), actual.exitCode(), actual.timedOut() ? " (timed out)" : "",
                 STDERR_TAIL_LINES, tail.isEmpty() ? " (empty)" : "\n    " + tail.replace("\n", "\n    "));
     }
 }

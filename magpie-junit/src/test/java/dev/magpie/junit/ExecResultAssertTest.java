@@ -2,18 +2,26 @@ package dev.magpie.junit;
 
 import static dev.magpie.junit.SandboxAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.Workspace;
 import java.time.Duration;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 
 /** The result assertions pass and fail as they say, and every failure shows command, exit code, stderr tail. */
 class ExecResultAssertTest {
 
+    private static final String SECRET = "s3cr3t-" + "0123456789";
+
     @Sandbox
     static Workspace sandbox;
+
+    @Sandbox(env = "DEPLOY_TOKEN=" + SECRET)
+    static Workspace secretive;
 
     private final ExecResult ok = sandbox.shell("echo hello");
     private final ExecResult broken = sandbox.exec("sh", "-c", "echo partial; for i in $(seq 1 30); do echo line $i >&2; done; exit 3");
@@ -78,6 +86,22 @@ class ExecResultAssertTest {
         assertThatThrownBy(() -> assertThat(leaky).succeeded())
                 .hasMessageContaining("command:   sh -c").hasMessageContaining("https://***@magpie.invalid/repo.git")
                 .hasMessageContaining("cannot reach https://***@magpie.invalid").hasMessageNotContaining("hunter22");
+    }
+
+    @Test
+    void aSecretOfTheSandboxIsMaskedInEveryMessage() {
+        ExecResult echoing = secretive.shell("echo \"deploying with $DEPLOY_TOKEN\"; echo \"denied: $DEPLOY_TOKEN\" >&2; exit 1");
+        Assertions.assertThat(echoing.stdout()).isEqualTo("deploying with " + SECRET + "\n"); // the data stay as they are
+
+        assertThatThrownBy(() -> assertThat(echoing).succeeded()).hasMessageContaining("denied: ***")
+                .hasMessageNotContaining(SECRET);
+        assertThatThrownBy(() -> assertThat(echoing).stdout().contains("deployed"))
+                .hasMessageContaining("deploying with ***").hasMessageNotContaining(SECRET);
+        assertThatThrownBy(() -> assertThat(echoing).isNull()).hasMessageNotContaining(SECRET);
+        AssertionFailedError notEqual = catchThrowableOfType(AssertionFailedError.class,
+                () -> assertThat(echoing).stderr().isEqualTo("denied"));
+        Assertions.assertThat(notEqual).hasMessageContaining("denied: ***").hasMessageNotContaining(SECRET);
+        Assertions.assertThat(notEqual.getActual().getStringRepresentation()).doesNotContain(SECRET);
     }
 
     @Test

@@ -1,15 +1,29 @@
 package dev.magpie.sandbox;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What to run and how: the command, extra environment variables, a working subdirectory, stdin, a timeout,
- * a per-stream output limit and a listener for live output. Immutable; build with {@link #builder(String, String...)}.
+ * a per-stream output limit and a listener for live output. Immutable, except for a stdin array, which is
+ * shared rather than copied so that large input costs no extra memory; build with {@link #builder(String, String...)}.
+ *
+ * <p>Stdin is given as bytes, a string, a file or a stream supplier, and every provider streams it to the command
+ * without holding it whole in memory (a Docker container gets it through a file copied into the container, spooled
+ * to a temporary file first when its length is not known; a Daytona sandbox through an uploaded file).
  */
 public final class ExecRequest {
 
@@ -19,7 +33,7 @@ public final class ExecRequest {
     private final List<String> command;
     private final Map<String, String> env;
     private final String subdirectory;
-    private final byte[] stdin;
+    private final Stdin stdin;
     private final Duration timeout;
     private final int outputLimit;
     private final OutputListener listener;
@@ -28,7 +42,7 @@ public final class ExecRequest {
         this.command = List.copyOf(builder.command);
         this.env = Map.copyOf(builder.env);
         this.subdirectory = builder.subdirectory;
-        this.stdin = builder.stdin == null ? null : builder.stdin.clone();
+        this.stdin = builder.stdin;
         this.timeout = builder.timeout;
         this.outputLimit = builder.outputLimit;
         this.listener = builder.listener;
@@ -74,9 +88,32 @@ public final class ExecRequest {
         return Optional.ofNullable(subdirectory);
     }
 
-    /** Bytes written to the command's stdin, then closed; empty means stdin is closed at once. */
-    public Optional<byte[]> stdin() {
-        return Optional.ofNullable(stdin).map(byte[]::clone);
+    /** Whether the command is given stdin; without, its stdin is closed at once. */
+    public boolean hasStdin() {
+        return stdin != null;
+    }
+
+    /** The length of stdin in bytes when it is known before reading (bytes, string, file); empty otherwise. */
+    public OptionalLong stdinLength() {
+        long length = stdin == null ? -1 : stdin.length().getAsLong();
+        return length < 0 ? OptionalLong.empty() : OptionalLong.of(length);
+    }
+
+    /**
+     * Opens stdin from its beginning; the caller closes the stream. An empty stream when there is none.
+     *
+     * @throws WorkspaceException when the file or the supplier cannot give it
+     */
+    public InputStream openStdin() {
+        if (stdin == null) {
+            return InputStream.nullInputStream();
+        }
+        try {
+            return Objects.requireNonNull(stdin.opener().open(), "the stdin supplier returned null");
+        } catch (IOException | RuntimeException e) {
+            throw new WorkspaceException("Could not open the stdin of " + command.get(0) + " (" + stdin.what()
+                    + "): " + e.getMessage() + ". Check that it can be read when the command runs.", e);
+        }
     }
 
     /** How long the command may run before its whole process tree is killed; empty means no limit. */
@@ -104,7 +141,7 @@ public final class ExecRequest {
         private final List<String> command;
         private final Map<String, String> env = new LinkedHashMap<>();
         private String subdirectory;
-        private byte[] stdin;
+        private Stdin stdin;
         private Duration timeout;
         private int outputLimit = DEFAULT_OUTPUT_LIMIT;
         private OutputListener listener = OutputListener.NONE;
@@ -145,13 +182,39 @@ public final class ExecRequest {
             return this;
         }
 
+        /** Bytes for stdin. The array is not copied: leave it unchanged until the command has run. */
         public Builder stdin(byte[] bytes) {
-            this.stdin = bytes == null ? null : bytes.clone();
+            this.stdin = bytes == null ? null
+                    : new Stdin(() -> new ByteArrayInputStream(bytes), () -> bytes.length, bytes.length + " bytes");
             return this;
         }
 
+        /** Text for stdin, in UTF-8. */
         public Builder stdin(String text) {
-            return stdin(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return stdin(text == null ? null : text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A file streamed to stdin; it is opened, and its length read, when the command runs. */
+        public Builder stdin(Path file) {
+            Objects.requireNonNull(file, "file");
+            this.stdin = new Stdin(() -> Files.newInputStream(file), () -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException e) {
+                    return -1; // opening it fails with the reason
+                }
+            }, "file " + file);
+            return this;
+        }
+
+        /**
+         * A stream for stdin, obtained when the command runs and closed after. A provider that must retry a
+         * transfer asks again, so each call must return the content from its beginning.
+         */
+        public Builder stdin(Supplier<? extends InputStream> source) {
+            Objects.requireNonNull(source, "source");
+            this.stdin = new Stdin(source::get, () -> -1, "a stream");
+            return this;
         }
 
         public Builder timeout(Duration limit) {
@@ -180,5 +243,14 @@ public final class ExecRequest {
         public ExecRequest build() {
             return new ExecRequest(this);
         }
+    }
+
+    /** Where stdin comes from: {@code opener} gives a fresh stream each time; {@code length} is -1 when unknown. */
+    private record Stdin(Opener opener, LongSupplier length, String what) {
+    }
+
+    /** Opens a stream, which may fail with an {@link IOException}. */
+    private interface Opener {
+        InputStream open() throws IOException;
     }
 }

@@ -27,4 +27,7 @@ public interface Transcript {
 
     /** A readable rendering: one block per command. */
     String render();
+
+    /** The text with credential shapes and this workspace's secrets masked, as the entries are. */
+    String redact(String text);
 }

@@ -1,6 +1,9 @@
 package dev.magpie.sandbox.daytona;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.magpie.sandbox.ExecRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +14,9 @@ import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.MultipartBody;
 import okhttp3.RequestBody;
+import okio.BufferedSink;
+import okio.Okio;
+import okio.Source;
 
 /**
  * The toolbox of one sandbox ({@code <toolboxProxyUrl>/<sandboxId>}): process execute, sessions and files.
@@ -140,9 +146,35 @@ public final class DaytonaToolbox {
 
     /** Writes a file, creating its parent directories. */
     public void upload(String path, byte[] content) {
+        upload(path, RequestBody.create(content, OCTETS));
+    }
+
+    /** Writes the stdin of {@code request} to a file, streamed as it is read; a retry opens it again. */
+    void uploadStdin(String path, ExecRequest request) {
+        upload(path, new RequestBody() {
+            @Override
+            public MediaType contentType() {
+                return OCTETS;
+            }
+
+            @Override
+            public long contentLength() {
+                return request.stdinLength().orElse(-1);
+            }
+
+            @Override
+            public void writeTo(BufferedSink sink) throws IOException {
+                try (Source source = Okio.source(request.openStdin())) {
+                    sink.writeAll(source);
+                }
+            }
+        });
+    }
+
+    private void upload(String path, RequestBody content) {
         RequestBody body = new MultipartBody.Builder().setType(MultipartBody.FORM)
                 .addFormDataPart("files[0].path", path)
-                .addFormDataPart("files[0].file", fileName(path), RequestBody.create(content, OCTETS))
+                .addFormDataPart("files[0].file", fileName(path), content)
                 .build();
         http.send(Http.post(url("files", "bulk-upload"), body), true);
     }

@@ -30,8 +30,14 @@ final class SessionExec {
     }
 
     static ExecResult run(DaytonaToolbox toolbox, ExecRequest request, String directory, Map<String, String> env) {
-        String line = ShellCommand.build(request, directory, env);
         String session = "magpie-" + UUID.randomUUID();
+        String stdinFile = null;
+        if (request.hasStdin()) {
+            // Streamed to a file beside the command, which the command line opens as stdin and unlinks at once.
+            stdinFile = (directory.endsWith("/") ? directory : directory + "/") + ".magpie-stdin-" + session;
+            toolbox.uploadStdin(stdinFile, request);
+        }
+        String line = ShellCommand.build(request, directory, env, stdinFile);
         long start = System.nanoTime();
         long deadline = request.timeout().map(t -> start + t.toNanos()).orElse(Long.MAX_VALUE);
         RuntimeException failure = null;

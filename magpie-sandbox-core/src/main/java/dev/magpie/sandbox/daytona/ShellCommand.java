@@ -3,13 +3,12 @@ package dev.magpie.sandbox.daytona;
 import dev.magpie.sandbox.InvalidInputException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.internal.ShellWords;
-import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * Turns an {@link ExecRequest} into the one shell line the toolbox runs: change to the directory, export the
- * variables, run the words quoted, with stdin fed from an inline base64 payload or closed.
+ * variables, run the words quoted, with stdin read from an uploaded file (unlinked once open) or closed.
  */
 final class ShellCommand {
 
@@ -18,8 +17,13 @@ final class ShellCommand {
     private ShellCommand() {
     }
 
-    static String build(ExecRequest request, String directory, Map<String, String> env) {
-        StringBuilder line = new StringBuilder("cd ").append(ShellWords.quote(directory)).append(" && ");
+    /** The line; {@code stdinFile} is the file holding stdin, or null for none. */
+    static String build(ExecRequest request, String directory, Map<String, String> env, String stdinFile) {
+        StringBuilder line = new StringBuilder();
+        if (stdinFile != null) {
+            line.append("{ rm -f -- ").append(ShellWords.quote(stdinFile)).append("; ");
+        }
+        line.append("cd ").append(ShellWords.quote(directory)).append(" && ");
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (!NAME.matcher(e.getKey()).matches()) {
                 throw new InvalidInputException("Environment variable name '" + e.getKey()
@@ -28,9 +32,8 @@ final class ShellCommand {
             line.append("export ").append(e.getKey()).append('=').append(ShellWords.quote(e.getValue())).append(" && ");
         }
         String words = ShellWords.join(request.command());
-        if (request.stdin().isPresent()) {
-            String payload = Base64.getEncoder().encodeToString(request.stdin().get());
-            line.append("printf '%s' ").append(ShellWords.quote(payload)).append(" | base64 -d | ").append(words);
+        if (stdinFile != null) {
+            line.append(words).append("; } < ").append(ShellWords.quote(stdinFile));
         } else {
             line.append(words).append(" < /dev/null");
         }

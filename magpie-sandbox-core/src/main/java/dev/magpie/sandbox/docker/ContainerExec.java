@@ -13,7 +13,11 @@ import dev.magpie.sandbox.OutputListener;
 import dev.magpie.sandbox.PathOutsideWorkspaceException;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.OutputCollector;
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +101,7 @@ final class ContainerExec {
     private ExecResult run(ExecRequest request, String directory, String root, String user) {
         String token = UUID.randomUUID().toString();
         long start = System.nanoTime();
-        String stdinFile = request.stdin().map(bytes -> upload(token, bytes)).orElse("");
+        String stdinFile = request.hasStdin() ? upload(token, request) : "";
         List<String> command = new ArrayList<>(List.of("sh", "-c", WRAPPER, "magpie-exec", directory, stdinFile,
                 root));
         command.addAll(request.command());
@@ -159,11 +163,40 @@ final class ContainerExec {
      * attached stdin cannot be used: the client never half-closes it, so a reader would wait for end of input
      * forever.
      */
-    private String upload(String token, byte[] stdin) {
+    private String upload(String token, ExecRequest request) {
         String name = ".magpie-stdin-" + token;
-        // Readable by whatever user the image runs as; it is unlinked as soon as the command has it open.
-        client.copyArchiveToContainerCmd(containerId).withRemotePath("/tmp")
-                .withTarInputStream(new ByteArrayInputStream(Archives.singleFile(name, stdin, 0644))).exec();
+        // A tar entry states its size first: a stream of unknown length is spooled to a file, never to memory.
+        Path spool = null;
+        try {
+            InputStream content;
+            long size;
+            if (request.stdinLength().isPresent()) {
+                size = request.stdinLength().getAsLong();
+                content = request.openStdin();
+            } else {
+                spool = Files.createTempFile("magpie-stdin-", "");
+                try (InputStream in = request.openStdin()) {
+                    Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
+                }
+                size = Files.size(spool);
+                content = Files.newInputStream(spool);
+            }
+            // Readable by whatever user the image runs as; it is unlinked as soon as the command has it open.
+            try (InputStream tar = Archives.singleFile(name, content, size, 0644)) {
+                client.copyArchiveToContainerCmd(containerId).withRemotePath("/tmp").withTarInputStream(tar).exec();
+            }
+        } catch (IOException e) {
+            throw new WorkspaceException("Could not copy the stdin of " + request.command().get(0) + " into container "
+                    + shortId() + ": " + e + ". Check the space left in the temporary directory.", e);
+        } finally {
+            if (spool != null) {
+                try {
+                    Files.deleteIfExists(spool);
+                } catch (IOException e) {
+                    // A leftover in the temporary directory; nothing else depends on it.
+                }
+            }
+        }
         return "/tmp/" + name;
     }
 

@@ -57,7 +57,7 @@ public final class HostGit {
     public ExecResult exec(String tool, Path directory, String... args) {
         ExecRequest request = ExecRequest.builder(tool, args).env(ENV).timeout(timeout).build();
         try {
-            return runner.run(request, directory.toFile(), Map.of(), owner);
+            return runner.run(request, directory.toFile(), System.getenv(), owner);
         } catch (CommandStartException e) {
             throw new ProviderUnavailableException(provider, "'" + tool + "' could not be started on this machine ("
                     + e.getMessage() + "). Install it" + (tool.equals(program) ? ", or point magpie.local.git at it," : "")

@@ -9,10 +9,13 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs local processes without a shell: environment, directory, stdin, timeout, bounded output, live lines.
  *
- * <p>A timeout kills the whole process tree (see {@link ProcessTree}). Once the command's own process has ended,
+ * <p>Where the machine allows it, every command runs in a freezer cgroup of its own inside one per owner (see
+ * {@link Cgroup}), which holds every process it starts whatever the process does to its environment, session or
+ * parentage. A timeout kills the command's group, and {@link #killOwned} the owner's. Elsewhere, and in addition,
+ * processes are found through {@code /proc} by their markers (see {@link ProcessTree}).
+ *
+ * <p>A timeout kills the whole process tree. Once the command's own process has ended,
  * its pipes are drained for a short grace period only, so a background grandchild that keeps stdout open does
  * not hold the caller. Exit code {@link ExecResult#KILLED} stands for a signal death: Java reports those as
  * 128 + signal, which cannot be told apart from an explicit {@code exit 129..192}, so that whole range maps to
@@ -37,14 +45,29 @@ public final class ProcessRunner {
     public static final String EXEC_MARKER = "MAGPIE_EXEC";
     /** Processes started for one owner (a workspace) also carry {@code MAGPIE_OWNER=<token>}. */
     public static final String OWNER_MARKER = "MAGPIE_OWNER";
+    /** And every process carries the JVM that started it, {@code MAGPIE_JVM=<pid>@<startMillis>}. */
+    public static final String JVM_MARKER = "MAGPIE_JVM";
+
+    private static final JvmIdentity SELF = JvmIdentity.current();
+    private static final java.util.concurrent.atomic.AtomicBoolean SWEPT = new java.util.concurrent.atomic.AtomicBoolean();
 
     private static final int BUFFER = 64 * 1024;
 
     private final ExecutorService readers;
     private final Duration drainGrace;
+    private final Optional<Cgroups> cgroups = Cgroups.forThisJvm();
+    private final Map<String, OwnerGroups> ownerGroups = new ConcurrentHashMap<>();
 
+    /**
+     * A runner; where there are no cgroups, the first in a JVM kills the processes that a killed JVM left
+     * running, those that kept its marker (see {@link Cgroups} for the sweep where there are).
+     */
     public ProcessRunner(Duration drainGrace) {
         this.drainGrace = drainGrace;
+        if (cgroups.isEmpty() && SWEPT.compareAndSet(false, true)) {
+            ProcessTree.killWhere(JVM_MARKER, label -> JvmIdentity.parse(SELF.host(), label)
+                    .map(starter -> !starter.isAlive()).orElse(false));
+        }
         AtomicInteger count = new AtomicInteger();
         this.readers = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "magpie-exec-io-" + count.incrementAndGet());
@@ -54,24 +77,32 @@ public final class ProcessRunner {
     }
 
     /**
-     * Runs the request's command in {@code directory} with {@code baseEnv} plus the request's variables.
+     * Runs the request's command in {@code directory} with exactly {@code baseEnv} plus the request's variables:
+     * nothing else of this JVM's environment is inherited.
      *
-     * @param owner a token marking every process started, so that {@link #killOwned(String)} can end them all
+     * @param owner a token marking every process started, so that {@link #killOwned} can end them all
      * @throws CommandStartException when the program cannot be started
      */
     public ExecResult run(ExecRequest request, File directory, Map<String, String> baseEnv, String owner) {
         ProcessBuilder builder = new ProcessBuilder(request.command()).directory(directory);
         Map<String, String> environment = builder.environment();
+        environment.clear();
         environment.putAll(baseEnv);
         environment.putAll(request.env());
         String execToken = UUID.randomUUID().toString();
         environment.put(EXEC_MARKER, execToken);
         environment.put(OWNER_MARKER, owner);
+        environment.put(JVM_MARKER, SELF.label());
+        // Opened first: a stdin file that cannot be read fails the call before anything runs.
+        InputStream input = request.hasStdin() ? request.openStdin() : null;
         long start = System.nanoTime();
+        Cgroup group = group(owner, execToken);
         Process process;
         try {
-            process = builder.start();
+            process = group == null ? builder.start() : group.start(builder);
         } catch (IOException e) {
+            closeQuietly(input);
+            release(owner, group);
             throw new CommandStartException(request.command().get(0), reason(e), e);
         }
         OutputCollector out = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDOUT,
@@ -80,33 +111,95 @@ public final class ProcessRunner {
                 request.listener());
         CompletableFuture<Void> outDone = CompletableFuture.runAsync(() -> pump(process.getInputStream(), out), readers);
         CompletableFuture<Void> errDone = CompletableFuture.runAsync(() -> pump(process.getErrorStream(), err), readers);
-        feedStdin(process, request);
+        feedStdin(process, input);
         boolean timedOut = false;
         try {
             if (request.timeout().isPresent()) {
                 if (!process.waitFor(request.timeout().get().toNanos(), TimeUnit.NANOSECONDS)) {
                     timedOut = true;
-                    ProcessTree.kill(process.toHandle(), EXEC_MARKER + "=" + execToken);
+                    kill(process, group, execToken);
                 }
             }
             int code = process.waitFor();
             awaitDrain(CompletableFuture.allOf(outDone, errDone));
+            release(owner, group);
             out.close();
             err.close();
             int exitCode = timedOut ? ExecResult.KILLED : ExitCodes.of(code);
             return new ExecResult(request.command(), exitCode, out.text(), err.text(),
                     Duration.ofNanos(System.nanoTime() - start), timedOut, out.truncated() || err.truncated());
         } catch (InterruptedException e) {
-            ProcessTree.kill(process.toHandle(), EXEC_MARKER + "=" + execToken);
+            kill(process, group, execToken);
             Thread.currentThread().interrupt();
             throw new WorkspaceException("Interrupted while running " + request.command().get(0)
                     + "; its processes were killed.", e);
         }
     }
 
-    /** Kills every process still running that was started for {@code owner}, however far it wandered. */
-    public void killOwned(String owner) {
+    /**
+     * Kills every process still running that was started for {@code owner}, however far it wandered: its cgroup
+     * where there is one, then those still carrying its marker. Where there are no cgroups, also those working in
+     * {@code directory} (when given: a directory the owner alone uses), the only trace left of a process that
+     * cleared its environment and left its parent.
+     */
+    public void killOwned(String owner, Path directory) {
+        OwnerGroups groups = ownerGroups.remove(owner);
+        if (groups != null) {
+            groups.all.remove();
+        }
         ProcessTree.killMarked(OWNER_MARKER + "=" + owner);
+        if (directory != null && cgroups.isEmpty()) {
+            ProcessTree.killWorkingIn(directory);
+        }
+    }
+
+    /** An empty group for one command inside its owner's; null where there are no cgroups. */
+    private Cgroup group(String owner, String execToken) {
+        if (cgroups.isEmpty()) {
+            return null;
+        }
+        try {
+            OwnerGroups groups = ownerGroups.get(owner);
+            if (groups == null) {
+                groups = ownerGroups.computeIfAbsent(owner, name -> {
+                    try {
+                        return new OwnerGroups(cgroups.get().create(name));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            Cgroup idle = groups.idle.poll();
+            return idle != null ? idle : groups.all.child(execToken);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null; // the /proc fallback still finds the command's processes
+        }
+    }
+
+    /**
+     * Offers a command's group for the owner's next command once no process is left in it: reusing groups
+     * spares a cgroup creation and removal per command. A group still holding a background process stays as it
+     * is, for {@link #killOwned}.
+     */
+    private void release(String owner, Cgroup group) {
+        OwnerGroups groups = group == null ? null : ownerGroups.get(owner);
+        if (groups != null && group.isEmpty()) {
+            groups.idle.offer(group);
+        }
+    }
+
+    /** The group of one owner, and the groups of its finished commands that are empty and ready for reuse. */
+    private record OwnerGroups(Cgroup all, java.util.Queue<Cgroup> idle) {
+        OwnerGroups(Cgroup all) {
+            this(all, new java.util.concurrent.ConcurrentLinkedQueue<>());
+        }
+    }
+
+    private static void kill(Process process, Cgroup group, String execToken) {
+        if (group != null) {
+            group.killAll();
+        }
+        ProcessTree.kill(process.toHandle(), EXEC_MARKER + "=" + execToken);
     }
 
     private void awaitDrain(CompletableFuture<Void> drained) throws InterruptedException {
@@ -119,17 +212,17 @@ public final class ProcessRunner {
         }
     }
 
-    private void feedStdin(Process process, ExecRequest request) {
+    /** Streams stdin through a small buffer, so that its size costs no memory. */
+    private void feedStdin(Process process, InputStream input) {
         OutputStream stdin = process.getOutputStream();
-        var bytes = request.stdin();
-        if (bytes.isEmpty() || bytes.get().length == 0) {
+        if (input == null) {
             closeQuietly(stdin);
             return;
         }
         // On a reader thread: a command that never reads its stdin must not block the caller past the timeout.
         readers.execute(() -> {
-            try (stdin) {
-                stdin.write(bytes.get());
+            try (input; stdin) {
+                input.transferTo(stdin);
             } catch (IOException e) {
                 // The command exited or closed stdin early: it did not want the rest.
             }
@@ -154,7 +247,10 @@ public final class ProcessRunner {
         return at >= 0 ? message.substring(at) : message;
     }
 
-    private static void closeQuietly(OutputStream stream) {
+    private static void closeQuietly(java.io.Closeable stream) {
+        if (stream == null) {
+            return;
+        }
         try {
             stream.close();
         } catch (IOException e) {

@@ -7,12 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Kills every process a command started. Each command runs with a marker variable in its environment, which every
@@ -66,6 +68,91 @@ public final class ProcessTree {
                 return;
             }
         }
+    }
+
+    /**
+     * Kills every process whose working directory is {@code directory} or inside it, repeating until none is
+     * left or the rounds run out. This finds a process that cleared its environment and left its parent, as long
+     * as it stayed in the directory; one that also changed directory cannot be told from any other.
+     */
+    public static void killWorkingIn(Path directory) {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            List<Long> found = workingIn(directory);
+            if (found.isEmpty()) {
+                return;
+            }
+            found.forEach(ProcessTree::destroy);
+            try {
+                Thread.sleep(Math.min(1 + round, 10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static List<Long> workingIn(Path directory) {
+        List<Long> found = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
+            for (Path entry : entries) {
+                try {
+                    long pid = Long.parseLong(entry.getFileName().toString());
+                    if (pid != self && Files.readSymbolicLink(entry.resolve("cwd")).startsWith(directory)) {
+                        found.add(pid);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // gone, or not ours to read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc: nothing can be found this way
+        }
+        return found;
+    }
+
+    /**
+     * Kills every process whose initial environment has variable {@code name} with a value that {@code doomed}
+     * accepts; returns how many. One pass: for leftovers whose starter is gone, nothing forks them any more.
+     */
+    public static int killWhere(String name, Predicate<String> doomed) {
+        byte[] prefix = (name + "=").getBytes(StandardCharsets.UTF_8);
+        long self = ProcessHandle.current().pid();
+        int killed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
+            for (Path entry : entries) {
+                try {
+                    long pid = Long.parseLong(entry.getFileName().toString());
+                    String value = pid == self ? null : value(Files.readAllBytes(entry.resolve("environ")), prefix);
+                    if (value != null && doomed.test(value)) {
+                        destroy(pid);
+                        killed++;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // gone, or not ours to read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc: nothing can be found this way
+        }
+        return killed;
+    }
+
+    /** The value of the variable starting with {@code prefix} ({@code NAME=}) in a NUL-separated environment. */
+    private static String value(byte[] environ, byte[] prefix) {
+        int start = 0;
+        while (start < environ.length) {
+            int end = start;
+            while (end < environ.length && environ[end] != 0) {
+                end++;
+            }
+            if (end - start >= prefix.length
+                    && Arrays.equals(environ, start, start + prefix.length, prefix, 0, prefix.length)) {
+                return new String(environ, start + prefix.length, end - start - prefix.length, StandardCharsets.UTF_8);
+            }
+            start = end + 1;
+        }
+        return null;
     }
 
     /** The live processes whose initial environment holds {@code marker}; empty where there is no /proc. */

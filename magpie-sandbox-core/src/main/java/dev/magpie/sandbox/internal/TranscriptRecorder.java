@@ -13,19 +13,32 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TranscriptRecorder implements Transcript {
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
-    private final List<String> secrets = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<String> secrets = new CopyOnWriteArrayList<>();
 
     /** Adds a value that must never appear in the transcript, such as an API key. */
     public void addSecret(String secret) {
         if (secret != null && !secret.isBlank()) {
-            secrets.add(secret);
+            secrets.addIfAbsent(secret);
         }
     }
 
-    /** Records a finished command. */
+    /**
+     * Adds the values of the variables whose names look secret ({@code API_TOKEN}, {@code DB_PASSWORD}): a
+     * workspace adds those of its environment, so that output echoing them without the name is masked too.
+     */
+    public void addSecretsOf(Map<String, String> environment) {
+        environment.forEach((name, value) -> {
+            if (Redactor.isSecretName(name)) {
+                addSecret(value);
+            }
+        });
+    }
+
+    /** Records a finished command; the values of its secret-looking variables become secrets too. */
     public void record(ExecRequest request, ExecResult result) {
+        addSecretsOf(request.env());
         Map<String, String> env = new java.util.TreeMap<>();
-        request.env().forEach((k, v) -> env.put(k, redact(k + "=" + v).substring(k.length() + 1)));
+        request.env().forEach((k, v) -> env.put(k, Redactor.isSecretName(k) ? Redactor.MASK : redact(v)));
         entries.add(new Entry(redact(result.commandLine()), Map.copyOf(env), result.exitCode(), result.duration(),
                 result.timedOut(), redact(result.stdoutTail(TAIL_LINES)), redact(result.stderrTail(TAIL_LINES))));
     }
@@ -76,7 +89,8 @@ public final class TranscriptRecorder implements Transcript {
         }
     }
 
-    private String redact(String text) {
+    @Override
+    public String redact(String text) {
         return Redactor.redact(text, secrets);
     }
 }

@@ -50,11 +50,7 @@ public final class WorkspaceCore {
 
     /** Values of environment variables whose names look secret never appear in the transcript. */
     public void addSecretsOf(Map<String, String> env) {
-        env.forEach((name, value) -> {
-            if (Redactor.looksSecret(name)) {
-                transcript.addSecret(value);
-            }
-        });
+        transcript.addSecretsOf(env);
     }
 
     /** Checks the request, runs it and records it. */
@@ -64,7 +60,7 @@ public final class WorkspaceCore {
         request.subdirectory().ifPresent(resolver::apply);
         ExecResult result = run.apply(request);
         transcript.record(request, result);
-        return result;
+        return result.redactedBy(transcript::redact);
     }
 
     /** The absolute path inside the working directory for a user path, once the workspace is known to be open. */

@@ -184,7 +184,7 @@ final class Cloner {
         return ghReady.computeIfAbsent(gh, program -> {
             try {
                 return runner.run(ExecRequest.builder(program, "auth", "status").timeout(Duration.ofSeconds(30))
-                        .build(), Path.of(".").toAbsolutePath().toFile(), Map.of(), OWNER).succeeded();
+                        .build(), Path.of(".").toAbsolutePath().toFile(), System.getenv(), OWNER).succeeded();
             } catch (CommandStartException e) {
                 return false;
             }

@@ -50,14 +50,14 @@ public final class LocalProvider implements WorkspaceProvider {
     public Workspace create(WorkspaceSpec spec, Settings settings) {
         if (spec.path().isPresent()) {
             Path path = Path.of(spec.path().get());
-            return LocalWorkspace.fromPath(spec.workingDir().map(path::resolve).orElse(path), spec.env());
+            return LocalWorkspace.fromPath(spec.workingDir().map(path::resolve).orElse(path), spec.env(), settings);
         }
         if (spec.cloneFrom().isPresent()) {
             CloneSpec.Builder clone = CloneSpec.builder(spec.cloneFrom().get()).ref(spec.ref().orElse(null));
             spec.depth().ifPresent(clone::depth);
             return LocalWorkspace.fromClone(clone.build(), spec.env(), settings);
         }
-        return LocalWorkspace.temporary(spec.env());
+        return LocalWorkspace.temporary(spec.env(), settings);
     }
 
     @Override

@@ -24,8 +24,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A workspace in a directory of this machine: an existing directory (never deleted), a fresh clone of a
  * repository, or an empty temporary directory (both deleted on destroy).
  *
- * <p>Commands run without a shell, with the workspace's environment; a timeout kills the command's whole process
- * tree. Destroy also kills every process the workspace's commands left running, daemons included. Java reports a
+ * <p>Commands run without a shell, with the workspace's environment: the variables of this JVM's environment
+ * named by {@value #INHERIT_ENV_KEY} (by default PATH, HOME, LANG, LANGUAGE, LC_*, TERM, TZ, USER, LOGNAME, SHELL,
+ * TMPDIR and JAVA_HOME), then the variables given to the workspace, then the request's. The values of those whose
+ * name looks secret are masked in the transcript and in messages about results.
+ *
+ * <p>A timeout kills every process the command started, and destroy every process the workspace's commands left
+ * running, daemons included, before the directory is deleted. Where the cgroup v1 freezer hierarchy is writable
+ * (Linux, as root or delegated) each command runs in a cgroup, which holds its processes whatever they do; the
+ * next JVM kills what a killed JVM left there. Elsewhere processes are found by environment markers (the next JVM
+ * kills a killed JVM's processes that kept them), their parentage and, on destroy of an owned directory (and the
+ * sweep of a killed JVM's directories), their working directory. Java reports a
  * signal death as exit status 128 + signal, so an explicit {@code exit 129} to {@code exit 192} also reads as
  * {@link ExecResult#KILLED}. File operations resolve paths from the working directory, opened once, one component
  * at a time without letting the system follow a link: a symlink leading inside is followed, one leading outside
@@ -45,6 +54,11 @@ public final class LocalWorkspace implements Workspace {
     public static final String GIT_KEY = "magpie.local.git";
     /** The directory under which temporary workspaces and mirrors are created; read once per JVM. */
     public static final String TEMP_ROOT_KEY = "magpie.local.temp-root";
+    /**
+     * The variables of this JVM's environment that commands inherit: names separated by commas, a trailing
+     * {@code *} matching a prefix ({@code PATH,HOME,LC_*,MAVEN_OPTS}). Replaces the default list.
+     */
+    public static final String INHERIT_ENV_KEY = "magpie.local.inherit-env";
 
     private final WorkspaceCore core;
     private final Path directory;
@@ -55,12 +69,13 @@ public final class LocalWorkspace implements Workspace {
     private final String owner = UUID.randomUUID().toString();
     private final AtomicBoolean ranCommands = new AtomicBoolean();
 
-    private LocalWorkspace(Path realDirectory, boolean owned, Map<String, String> env, LocalRuntime runtime) {
+    private LocalWorkspace(Path realDirectory, boolean owned, Map<String, String> env, Settings settings,
+                           LocalRuntime runtime) {
         this.core = WorkspaceCore.lexical(ProviderId.LOCAL, this);
         this.directory = realDirectory;
         this.owned = owned;
-        this.env = Map.copyOf(env);
-        core.addSecretsOf(env);
+        this.env = Map.copyOf(LocalEnvironment.of(settings, env));
+        core.addSecretsOf(this.env);
         this.files = LocalFiles.open(realDirectory);
         this.runtime = runtime;
     }
@@ -72,13 +87,18 @@ public final class LocalWorkspace implements Workspace {
 
     /** Uses an existing directory with extra environment variables for every command. */
     public static LocalWorkspace fromPath(Path directory, Map<String, String> env) {
+        return fromPath(directory, env, Settings.fromSystem());
+    }
+
+    /** Uses an existing directory with extra environment variables, configured by {@code settings}. */
+    public static LocalWorkspace fromPath(Path directory, Map<String, String> env, Settings settings) {
         if (!Files.isDirectory(directory)) {
             throw new WorkspaceException("Expected an existing directory for a local workspace, but "
                     + directory.toAbsolutePath() + (Files.exists(directory) ? " is not a directory" : " does not exist")
                     + ". Create it first or point at another path.");
         }
         try {
-            return new LocalWorkspace(directory.toRealPath(), false, env, LocalRuntime.shared());
+            return new LocalWorkspace(directory.toRealPath(), false, env, settings, LocalRuntime.shared());
         } catch (IOException e) {
             throw new WorkspaceException("Could not resolve " + directory.toAbsolutePath() + ": " + e, e);
         }
@@ -86,8 +106,13 @@ public final class LocalWorkspace implements Workspace {
 
     /** A new empty temporary directory, deleted on destroy. */
     public static LocalWorkspace temporary(Map<String, String> env) {
+        return temporary(env, Settings.fromSystem());
+    }
+
+    /** A new empty temporary directory with extra environment variables, configured by {@code settings}. */
+    public static LocalWorkspace temporary(Map<String, String> env, Settings settings) {
         LocalRuntime runtime = LocalRuntime.shared();
-        return new LocalWorkspace(runtime.tempDirs().create("temp"), true, env, runtime);
+        return new LocalWorkspace(runtime.tempDirs().create("temp"), true, env, settings, runtime);
     }
 
     /** A fresh clone of {@code org/name}, a git URL or a local path, with the system settings. */
@@ -102,7 +127,7 @@ public final class LocalWorkspace implements Workspace {
 
     /**
      * A fresh clone with extra environment variables for every command, configured by {@code settings} (GitHub
-     * base, cache, git program, timeout).
+     * base, cache, git program, timeout, inherited variables).
      *
      * @throws dev.magpie.sandbox.ProviderUnavailableException when git cannot be started
      * @throws WorkspaceException when the clone fails; the message carries git's stderr, credentials redacted
@@ -110,7 +135,7 @@ public final class LocalWorkspace implements Workspace {
     public static LocalWorkspace fromClone(CloneSpec spec, Map<String, String> env, Settings settings) {
         LocalRuntime runtime = LocalRuntime.shared();
         Path clone = runtime.cloner().cloneInto(spec, settings);
-        return new LocalWorkspace(clone, true, env, runtime);
+        return new LocalWorkspace(clone, true, env, settings, runtime);
     }
 
     /** The directory on this machine (its real path). */
@@ -217,8 +242,9 @@ public final class LocalWorkspace implements Workspace {
     }
 
     private void doDestroy() {
+        // Every process first: one left running could write into the directory while it is deleted.
         if (ranCommands.get()) {
-            runtime.runner().killOwned(owner);
+            runtime.runner().killOwned(owner, owned ? directory : null);
         }
         files.close();
         if (owned) {

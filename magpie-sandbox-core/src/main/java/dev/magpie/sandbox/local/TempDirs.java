@@ -3,6 +3,7 @@ package dev.magpie.sandbox.local;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.JvmIdentity;
 import dev.magpie.sandbox.internal.TreeDeleter;
+import dev.magpie.sandbox.internal.ProcessTree;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
@@ -64,6 +65,9 @@ final class TempDirs {
                 Matcher name = NAME.matcher(entry.getFileName().toString());
                 if (name.matches() && !owner(name).isAlive()) {
                     try {
+                        // Where there are no cgroups, what still works in it is all that can be found of a
+                        // killed JVM's processes.
+                        ProcessTree.killWorkingIn(realPath(entry));
                         TreeDeleter.delete(entry);
                         deleted.add(entry);
                     } catch (RuntimeException e) {
@@ -76,6 +80,14 @@ final class TempDirs {
             LOG.log(Level.WARNING, "Could not look for stale sandbox directories in " + root + ": " + e);
         }
         return deleted;
+    }
+
+    private static Path realPath(Path entry) {
+        try {
+            return entry.toRealPath(); // as /proc shows working directories
+        } catch (IOException e) {
+            return entry.toAbsolutePath();
+        }
     }
 
     /** The JVM that named a directory; the directory lies on this host, as the owner did. */

@@ -26,7 +26,7 @@ import okhttp3.Response;
  *       1.2x);</li>
  *   <li>what the symlink check adds to a file operation: one {@code process/execute} round trip.</li>
  * </ul>
- * {@code mvn -q -pl magpie-sandbox-core -am -P daytona-benchmark verify -Dmagpie.library.skipTests=true}
+ * {@code mvn -q -pl magpie-sandbox-core -am -P daytona-benchmark verify -DskipTests}
  */
 public final class DaytonaBenchmark {
 

@@ -137,4 +137,30 @@ class DaytonaWorkspaceTest {
         assertThat(shared.transcript().render()).doesNotContain(key);
         assertThat(DAYTONA.config().toString()).doesNotContain(key);
     }
+
+    @Test
+    void theWorkspaceMasksTheValuesOfItsSecretVariables() {
+        String secret = "s3cr3t-" + "daytona-0123";
+        DaytonaWorkspace workspace = DaytonaWorkspace.create(DAYTONA.client(), DaytonaCreateRequest.builder()
+                .env(java.util.Map.of("DEPLOY_TOKEN", secret)).build(), null);
+        try {
+            ExecResult echoed = workspace.shell("echo \"using $DEPLOY_TOKEN\"");
+
+            assertThat(echoed.stdout()).isEqualTo("using " + secret + "\n");
+            assertThat(echoed.redact(echoed.stdout())).isEqualTo("using ***\n");
+            assertThat(workspace.transcript().render()).contains("using ***").doesNotContain(secret);
+        } finally {
+            workspace.destroy();
+        }
+    }
+
+    @Test
+    void streamsStdinFromAStreamAndLeavesNoFileBehind() {
+        byte[] big = new byte[2 * 1024 * 1024];
+        ExecResult counted = shared.exec(ExecRequest.builder("wc", "-c")
+                .stdin(() -> new java.io.ByteArrayInputStream(big)).build());
+
+        assertThat(counted.stdout().trim()).isEqualTo(String.valueOf(big.length));
+        assertThat(shared.shell("ls -A | grep -c magpie-stdin || true").stdout().trim()).isEqualTo("0");
+    }
 }

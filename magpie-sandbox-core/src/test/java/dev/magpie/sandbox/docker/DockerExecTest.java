@@ -10,6 +10,10 @@ import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.JvmIdentity;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Commands in one container shared by every test of the class: what Docker does beyond the contract every provider
@@ -26,11 +31,14 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DockerExecTest {
 
+    private static final String SECRET = "s3cr3t-" + "docker-0123";
+
     private DockerWorkspace workspace;
 
     @BeforeAll
     void startContainer() {
-        workspace = DockerWorkspace.builder(DockerEngineCondition.TEST_IMAGE).build();
+        workspace = DockerWorkspace.builder(DockerEngineCondition.TEST_IMAGE).env("FROM_WORKSPACE", "ws")
+                .env("DEPLOY_TOKEN", SECRET).build();
     }
 
     @AfterAll
@@ -134,5 +142,23 @@ class DockerExecTest {
                     .containsEntry(ContainerLabels.JVM, JvmIdentity.current().label())
                     .containsKey(ContainerLabels.HOST);
         }
+    }
+
+    @Test
+    void theWorkspaceMasksTheValuesOfItsSecretVariables() {
+        ExecResult echoed = workspace.shell("echo \"using $DEPLOY_TOKEN\"");
+
+        assertThat(echoed.stdout()).isEqualTo("using " + SECRET + "\n");
+        assertThat(echoed.redact(echoed.stdout())).isEqualTo("using ***\n");
+        assertThat(echoed.toString()).doesNotContain(SECRET);
+        assertThat(workspace.transcript().render()).contains("using ***").doesNotContain(SECRET);
+    }
+
+    @Test
+    void passesTheWorkspaceAndRequestEnvironment() {
+        ExecResult result = workspace.exec(ExecRequest.builder("sh", "-c", "echo $FROM_WORKSPACE $FROM_REQUEST")
+                .env("FROM_REQUEST", "req").build());
+
+        assertThat(result.stdout()).isEqualTo("ws req\n");
     }
 }
