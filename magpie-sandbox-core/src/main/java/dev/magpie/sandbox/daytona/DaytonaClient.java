@@ -83,6 +83,14 @@ public final class DaytonaClient {
                 throw new DaytonaUnknownSnapshotException(e.status(), e.body(), request.snapshot().orElse("(default)"));
             }
             throw e;
+        } catch (WorkspaceException e) {
+            if (!Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            // Interrupted with the request sent: the sandbox may exist. Find and delete it before giving up.
+            WorkspaceException[] outcome = {e};
+            Http.uninterrupted(() -> outcome[0] = recoverLostCreate(token, e));
+            throw outcome[0];
         }
     }
 

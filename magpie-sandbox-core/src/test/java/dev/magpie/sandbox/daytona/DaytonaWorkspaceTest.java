@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.PathOutsideWorkspaceException;
 import dev.magpie.sandbox.WorkspaceDestroyedException;
 import java.nio.file.Files;
