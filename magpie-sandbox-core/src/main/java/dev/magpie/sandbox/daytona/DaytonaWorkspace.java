@@ -168,7 +168,7 @@ public final class DaytonaWorkspace implements Workspace {
     private ExecResult doExec(ExecRequest request) {
         String dir = request.subdirectory().map(core::resolve).orElse(workingDir);
         if (request.subdirectory().isPresent()) {
-            realPaths.check(dir, relative(dir));
+            realPaths.checkDirectory(dir, relative(dir));
         }
         return SessionExec.run(toolbox, request, dir, request.env());
     }

@@ -27,8 +27,19 @@ final class RealPathCheck {
 
     /** Refuses {@code absolutePath} (already lexically inside) when its real path is outside. */
     void check(String absolutePath, String shown) {
-        Real real = resolve(absolutePath, shown);
+        Real real = resolve(absolutePath, shown, false);
         refuseOutside(real.root(), real.path(), shown);
+    }
+
+    /** As {@link #check}, and refuses a path that is not an existing directory, in the same round trip. */
+    void checkDirectory(String absolutePath, String shown) {
+        Real real = resolve(absolutePath, shown, true);
+        refuseOutside(real.root(), real.path(), shown);
+        if (!real.directory()) {
+            throw new WorkspaceException("Cannot run a command in subdirectory '" + shown + "' of Daytona sandbox "
+                    + toolbox.sandboxId() + ": it does not exist or is not a directory. Create it first, or pass a "
+                    + "subdirectory that exists.");
+        }
     }
 
     /**
@@ -37,27 +48,30 @@ final class RealPathCheck {
      */
     void checkEntry(String absolutePath, String shown) {
         int slash = absolutePath.lastIndexOf('/');
-        Real parent = resolve(slash <= 0 ? "/" : absolutePath.substring(0, slash), shown);
+        Real parent = resolve(slash <= 0 ? "/" : absolutePath.substring(0, slash), shown, false);
         String name = absolutePath.substring(slash + 1);
         refuseOutside(parent.root(), parent.path().equals("/") ? "/" + name : parent.path() + "/" + name, shown);
     }
 
-    /** The real paths of the working directory and of a path in it. */
-    private record Real(String root, String path) {
+    /** The real paths of the working directory and of a path in it, and whether that path is a directory. */
+    private record Real(String root, String path, boolean directory) {
     }
 
-    private Real resolve(String absolutePath, String shown) {
+    private Real resolve(String absolutePath, String shown, boolean probeDirectory) {
         // -z ends each path with NUL, so no path can be mistaken for two; stderr joins the output, for the message.
-        String command = "realpath -m -z -- " + ShellWords.quote(workingDir) + " " + ShellWords.quote(absolutePath);
+        String quoted = ShellWords.quote(absolutePath);
+        String command = "realpath -m -z -- " + ShellWords.quote(workingDir) + " " + quoted
+                + (probeDirectory ? " && { test -d " + quoted + " && printf d || printf f; }" : "");
         DaytonaToolbox.ExecuteResult result = toolbox.execute(command, null, null, TIMEOUT);
         String[] paths = result.result().split("\0", -1);
-        if (result.exitCode() != 0 || paths.length != 3 || !paths[2].isEmpty()) {
+        String tail = probeDirectory ? "[df]" : "";
+        if (result.exitCode() != 0 || paths.length != 3 || !paths[2].matches(tail)) {
             throw new WorkspaceException("Could not resolve symlinks of '" + shown + "' in Daytona sandbox "
                     + toolbox.sandboxId() + ": 'realpath -m -z' exited " + result.exitCode() + " with '"
                     + result.result().replace('\0', ' ').strip() + "'. The path checks need GNU coreutils in the "
                     + "snapshot.");
         }
-        return new Real(paths[0], paths[1]);
+        return new Real(paths[0], paths[1], paths[2].equals("d"));
     }
 
     private void refuseOutside(String realRoot, String real, String shown) {
