@@ -1,0 +1,144 @@
+package dev.magpie.sandbox.docker;
+
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.InvalidInputException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code sh} program of a command channel and the requests it reads. It needs nothing in the image beyond
+ * {@code sh}, {@code head} and {@code tr}.
+ *
+ * <p>The program greets with {@value #HELLO} and its pid on stdout, then reads one request per line. A request is
+ * a line of single-quoted shell words, evaluated into the positional parameters: a marker, the directory, the
+ * root the directory must stay inside (or empty), the length of stdin, the number of environment variables,
+ * their names and values, then the command. Quoting passes every string exactly (newlines travel as
+ * {@code "$nl"}, so a request stays one line); stdin follows the line as raw bytes, copied to a file by
+ * {@code head -c}.
+ *
+ * <p>For each command the program writes the marker on stdout, runs the command in a subshell in the background
+ * with the channel's own stdout and stderr (one fork and one exec: no copying process in between), waits for it,
+ * then writes the marker on stderr and the marker, the exit status and a clean flag on stdout. The marker is 128
+ * random bits chosen per command and never given to the command, so its output cannot end the command early.
+ * Before reporting, the program looks for processes the command left behind in the channel's process group or
+ * holding the channel's streams: their later output would mix into the next command's, so the program reports
+ * the channel as used up and exits, and the next command gets a new channel.
+ */
+final class ChannelProtocol {
+
+    static final String HELLO = "magpie-channel ";
+    static final String START_FAILURE = "magpie-exec: cannot start: ";
+    static final String NO_DIRECTORY = "magpie-exec: no directory: ";
+    static final String OUTSIDE = "magpie-exec: outside: ";
+
+    /** Names start with {@code magpie_} so that they never touch a variable the image exports to commands. */
+    static final String SCRIPT = ""
+            + "magpie_nl='\n'\n"
+            + "magpie_me=$$\n"
+            + "magpie_in=/tmp/.magpie-stdin-$$\n"
+            + "trap 'rm -f -- \"$magpie_in\"' EXIT\n"
+            + "printf '" + HELLO + "%s\\n' \"$magpie_me\"\n"
+            + "while IFS= read -r magpie_line; do\n"
+            + "  eval \"set -- $magpie_line\" || exit 3\n"
+            + "  magpie_n=$1 magpie_d=$2 magpie_r=$3 magpie_s=$4 magpie_e=$5; shift 5\n"
+            + "  magpie_i=/dev/null\n"
+            + "  if [ \"$magpie_s\" -gt 0 ]; then head -c \"$magpie_s\" > \"$magpie_in\" || exit 4;"
+            + " magpie_i=$magpie_in; fi\n"
+            + "  printf '%s' \"$magpie_n\"\n"
+            + "  (\n"
+            + "    cd -- \"$magpie_d\" 2>/dev/null || { printf '" + NO_DIRECTORY + "%s\\n' \"$magpie_d\" >&2; exit 126; }\n"
+            // With a root, a directory reached through a symlink must still be inside it.
+            + "    if [ -n \"$magpie_r\" ]; then cd -P . && magpie_h=$PWD && cd -P -- \"$magpie_r\" || exit 126\n"
+            + "      case $magpie_h in \"$PWD\"|\"$PWD\"/*) ;; *) printf '" + OUTSIDE + "%s\\n' \"$magpie_h\" >&2;"
+            + " exit 126 ;; esac\n"
+            + "      cd -- \"$magpie_d\" || exit 126; fi\n"
+            + "    while [ \"$magpie_e\" -gt 0 ]; do export \"$1=$2\" || exit 125; shift 2;"
+            + " magpie_e=$((magpie_e-1)); done\n"
+            // The program must be a file: a shell builtin of the same name is never what runs.
+            + "    case $1 in */*) [ -f \"$1\" ] && [ -x \"$1\" ] ;;\n"
+            + "      *) magpie_f=; IFS=:; for magpie_p in ${PATH:-/usr/bin:/bin}; do\n"
+            + "           if [ -f \"$magpie_p/$1\" ] && [ -x \"$magpie_p/$1\" ]; then magpie_f=1; break; fi; done;"
+            + " unset IFS; [ -n \"$magpie_f\" ] ;;\n"
+            + "    esac || { printf '" + START_FAILURE + "%s\\n' \"$1\" >&2; exit 127; }\n"
+            + "    exec \"$@\" <\"$magpie_i\"\n"
+            + "  ) &\n"
+            + "  wait $!; magpie_c=$?\n"
+            // Zombies hold nothing; any other process of the group, or holding our streams, is left behind.
+            + "  magpie_k=0\n"
+            + "  for magpie_p in /proc/[0-9]*; do\n"
+            + "    [ \"$magpie_p\" = /proc/$magpie_me ] && continue\n"
+            + "    read -r magpie_x < \"$magpie_p/stat\" 2>/dev/null || continue\n"
+            + "    set -- ${magpie_x##*) }\n"
+            + "    if [ \"$3\" = \"$magpie_me\" ] && [ \"$1\" != Z ]; then magpie_k=1; break; fi\n"
+            + "    for magpie_f in \"$magpie_p\"/fd/*; do\n"
+            + "      if [ \"$magpie_f\" -ef /proc/$magpie_me/fd/1 ] || [ \"$magpie_f\" -ef /proc/$magpie_me/fd/2 ];"
+            + " then magpie_k=1; break 2; fi\n"
+            + "    done\n"
+            + "  done\n"
+            + "  printf '%s' \"$magpie_n\" >&2\n"
+            + "  printf '%s %s %s\\n' \"$magpie_n\" \"$magpie_c\" \"$magpie_k\"\n"
+            + "  [ \"$magpie_k\" = 0 ] || exit 0\n"
+            + "done\n";
+
+    /**
+     * Kills, from a separate exec, a timed-out command's processes: those of the channel's process group
+     * ({@code $1}, the channel's pid) but the channel itself, and those carrying the command's token ({@code $2})
+     * with the groups they lead (they left the group with setsid). With {@code $3 = 1} the channel goes too.
+     * Several rounds catch children forked while an earlier round ran.
+     */
+    static final String KILLER = ""
+            + "for round in 1 2 3; do for p in /proc/[0-9]*; do\n"
+            + "  q=${p#/proc/}; [ \"$q\" = \"$1\" ] && continue\n"
+            + "  read -r x < \"$p/stat\" 2>/dev/null || continue\n"
+            + "  g=${x##*) }; g=${g#* }; g=${g#* }; g=${g%% *}\n"
+            + "  if [ \"$g\" = \"$1\" ]; then kill -9 \"$q\" 2>/dev/null; continue; fi\n"
+            + "  case $(tr '\\0' '\\n' < \"$p/environ\" 2>/dev/null) in *\"" + ContainerExec.TOKEN_VARIABLE
+            + "=$2\"*)\n"
+            + "    kill -9 -\"$q\" 2>/dev/null; kill -9 \"$q\" 2>/dev/null ;; esac\n"
+            + "done; done\n"
+            + "if [ \"$3\" = 1 ]; then kill -9 \"$1\" 2>/dev/null; fi\n"
+            + "true\n";
+
+    private ChannelProtocol() {
+    }
+
+    /** The request line and stdin for one command. */
+    static byte[] request(String marker, String directory, String root, ExecRequest request, String token) {
+        List<String> words = new ArrayList<>();
+        byte[] stdin = request.stdin().orElse(new byte[0]);
+        words.add(marker);
+        words.add(directory);
+        words.add(root);
+        words.add(Integer.toString(stdin.length));
+        words.add(Integer.toString(request.env().size() + 1));
+        for (Map.Entry<String, String> variable : request.env().entrySet()) {
+            words.add(variable.getKey());
+            words.add(variable.getValue());
+        }
+        words.add(ContainerExec.TOKEN_VARIABLE);
+        words.add(token);
+        words.addAll(request.command());
+        StringBuilder line = new StringBuilder();
+        for (String word : words) {
+            line.append(line.length() == 0 ? "" : " ").append(quote(word, request));
+        }
+        byte[] text = line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length + stdin.length);
+        bytes.writeBytes(text);
+        bytes.writeBytes(stdin);
+        return bytes.toByteArray();
+    }
+
+    /** One shell word meaning exactly {@code value}. */
+    static String quote(String value, ExecRequest request) {
+        if (value.indexOf('\0') >= 0) {
+            throw new InvalidInputException("A command line and its environment cannot carry a NUL character,"
+                    + " but " + request.command() + " has one in '" + value.replace("\0", "\\0")
+                    + "'. Pass binary data through stdin or a file instead.");
+        }
+        return "'" + value.replace("'", "'\\''").replace("\n", "'\"$magpie_nl\"'") + "'";
+    }
+}
