@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The {@code sh} program of a command channel and the requests it reads. It needs nothing in the image beyond
- * {@code sh}, {@code head} and {@code tr}.
+ * {@code sh} and coreutils ({@code head}, {@code env}, {@code tr}).
  *
  * <p>The program greets with {@value #HELLO} and its pid on stdout, then reads one request per line. A request is
  * a line of single-quoted shell words, evaluated into the positional parameters: a marker, the directory, the
@@ -40,6 +40,19 @@ final class ChannelProtocol {
             + "magpie_me=$$\n"
             + "magpie_in=/tmp/.magpie-stdin-$$\n"
             + "trap 'rm -f -- \"$magpie_in\"' EXIT\n"
+            // Zombies hold nothing; any other process of the group, or one holding our streams, was left behind.
+            + "magpie_left_behind() {\n"
+            + "  for magpie_p in /proc/[0-9]*; do\n"
+            + "    [ \"$magpie_p\" = /proc/$magpie_me ] && continue\n"
+            + "    read -r magpie_x 2>/dev/null < \"$magpie_p/stat\" || continue\n"
+            + "    set -- ${magpie_x##*) }\n"
+            + "    if [ \"$3\" = \"$magpie_me\" ] && [ \"$1\" != Z ]; then return 1; fi\n"
+            + "    for magpie_f in \"$magpie_p\"/fd/*; do\n"
+            + "      if [ \"$magpie_f\" -ef /proc/$magpie_me/fd/1 ] || [ \"$magpie_f\" -ef /proc/$magpie_me/fd/2 ];"
+            + " then return 1; fi\n"
+            + "    done\n"
+            + "  done\n"
+            + "}\n"
             + "printf '" + HELLO + "%s\\n' \"$magpie_me\"\n"
             + "while IFS= read -r magpie_line; do\n"
             + "  eval \"set -- $magpie_line\" || exit 3\n"
@@ -55,29 +68,24 @@ final class ChannelProtocol {
             + "      case $magpie_h in \"$PWD\"|\"$PWD\"/*) ;; *) printf '" + OUTSIDE + "%s\\n' \"$magpie_h\" >&2;"
             + " exit 126 ;; esac\n"
             + "      cd -- \"$magpie_d\" || exit 126; fi\n"
-            + "    while [ \"$magpie_e\" -gt 0 ]; do export \"$1=$2\" || exit 125; shift 2;"
-            + " magpie_e=$((magpie_e-1)); done\n"
+            // A name sh cannot export (spring.profiles.active) moves behind the command, for env(1) to set.
+            + "    magpie_v=0; while [ \"$magpie_e\" -gt 0 ]; do\n"
+            + "      case $1 in [!A-Za-z_]*|*[!A-Za-z0-9_]*) set -- \"$@\" \"$1=$2\"; magpie_v=$((magpie_v+1)) ;;\n"
+            + "        *) export \"$1=$2\" ;; esac; shift 2; magpie_e=$((magpie_e-1)); done\n"
             // The program must be a file: a shell builtin of the same name is never what runs.
             + "    case $1 in */*) [ -f \"$1\" ] && [ -x \"$1\" ] ;;\n"
             + "      *) magpie_f=; IFS=:; for magpie_p in ${PATH:-/usr/bin:/bin}; do\n"
             + "           if [ -f \"$magpie_p/$1\" ] && [ -x \"$magpie_p/$1\" ]; then magpie_f=1; break; fi; done;"
             + " unset IFS; [ -n \"$magpie_f\" ] ;;\n"
             + "    esac || { printf '" + START_FAILURE + "%s\\n' \"$1\" >&2; exit 127; }\n"
+            + "    if [ \"$magpie_v\" -gt 0 ]; then magpie_m=$(($# - magpie_v))\n"
+            + "      while [ \"$magpie_m\" -gt 0 ]; do set -- \"$@\" \"$1\"; shift; magpie_m=$((magpie_m-1)); done\n"
+            + "      exec env -- \"$@\" <\"$magpie_i\"; fi\n"
             + "    exec \"$@\" <\"$magpie_i\"\n"
             + "  ) &\n"
-            + "  wait $!; magpie_c=$?\n"
-            // Zombies hold nothing; any other process of the group, or holding our streams, is left behind.
-            + "  magpie_k=0\n"
-            + "  for magpie_p in /proc/[0-9]*; do\n"
-            + "    [ \"$magpie_p\" = /proc/$magpie_me ] && continue\n"
-            + "    read -r magpie_x < \"$magpie_p/stat\" 2>/dev/null || continue\n"
-            + "    set -- ${magpie_x##*) }\n"
-            + "    if [ \"$3\" = \"$magpie_me\" ] && [ \"$1\" != Z ]; then magpie_k=1; break; fi\n"
-            + "    for magpie_f in \"$magpie_p\"/fd/*; do\n"
-            + "      if [ \"$magpie_f\" -ef /proc/$magpie_me/fd/1 ] || [ \"$magpie_f\" -ef /proc/$magpie_me/fd/2 ];"
-            + " then magpie_k=1; break 2; fi\n"
-            + "    done\n"
-            + "  done\n"
+            + "  wait $!; magpie_c=$? magpie_k=0\n"
+            // A process killed at a timeout may still be dying when the command's own process is gone: look twice.
+            + "  magpie_left_behind || { sleep 0.1; magpie_left_behind; } || magpie_k=1\n"
             + "  printf '%s' \"$magpie_n\" >&2\n"
             + "  printf '%s %s %s\\n' \"$magpie_n\" \"$magpie_c\" \"$magpie_k\"\n"
             + "  [ \"$magpie_k\" = 0 ] || exit 0\n"
@@ -87,18 +95,22 @@ final class ChannelProtocol {
      * Kills, from a separate exec, a timed-out command's processes: those of the channel's process group
      * ({@code $1}, the channel's pid) but the channel itself, and those carrying the command's token ({@code $2})
      * with the groups they lead (they left the group with setsid). With {@code $3 = 1} the channel goes too.
-     * Several rounds catch children forked while an earlier round ran.
+     * Several rounds catch children forked while an earlier round ran. The channel's own child goes last: once it
+     * is gone the channel looks for what was left behind, and the rest should be gone by then.
      */
     static final String KILLER = ""
+            + "last=\n"
             + "for round in 1 2 3; do for p in /proc/[0-9]*; do\n"
             + "  q=${p#/proc/}; [ \"$q\" = \"$1\" ] && continue\n"
-            + "  read -r x < \"$p/stat\" 2>/dev/null || continue\n"
-            + "  g=${x##*) }; g=${g#* }; g=${g#* }; g=${g%% *}\n"
-            + "  if [ \"$g\" = \"$1\" ]; then kill -9 \"$q\" 2>/dev/null; continue; fi\n"
-            + "  case $(tr '\\0' '\\n' < \"$p/environ\" 2>/dev/null) in *\"" + ContainerExec.TOKEN_VARIABLE
+            + "  read -r x 2>/dev/null < \"$p/stat\" || continue\n"
+            + "  x=${x##*) }; x=${x#* }; parent=${x%% *}; x=${x#* }; group=${x%% *}\n"
+            + "  if [ \"$group\" = \"$1\" ]; then\n"
+            + "    if [ \"$parent\" = \"$1\" ]; then last=\"$last $q\"; else kill -9 \"$q\" 2>/dev/null; fi; continue; fi\n"
+            + "  case $(tr '\\0' '\\n' 2>/dev/null < \"$p/environ\") in *\"" + ContainerExec.TOKEN_VARIABLE
             + "=$2\"*)\n"
             + "    kill -9 -\"$q\" 2>/dev/null; kill -9 \"$q\" 2>/dev/null ;; esac\n"
             + "done; done\n"
+            + "for q in $last; do kill -9 \"$q\" 2>/dev/null; done\n"
             + "if [ \"$3\" = 1 ]; then kill -9 \"$1\" 2>/dev/null; fi\n"
             + "true\n";
 
