@@ -10,14 +10,14 @@ import java.util.Map;
 
 /**
  * The {@code sh} program of a command channel and the requests it reads. It needs nothing in the image beyond
- * {@code sh} and coreutils ({@code head}, {@code env}, {@code tr}).
+ * {@code sh} and coreutils ({@code mktemp}, {@code head}, {@code env}, {@code sleep}, {@code tr}).
  *
  * <p>The program greets with {@value #HELLO} and its pid on stdout, then reads one request per line. A request is
  * a line of single-quoted shell words, evaluated into the positional parameters: a marker, the directory, the
  * root the directory must stay inside (or empty), the length of stdin, the number of environment variables,
  * their names and values, then the command. Quoting passes every string exactly (newlines travel as
- * {@code "$nl"}, so a request stays one line); stdin follows the line as raw bytes, copied to a file by
- * {@code head -c}.
+ * {@code "$magpie_nl"}, so a request stays one line); stdin follows the line as raw bytes, copied by
+ * {@code head -c} to a file of the channel's own that is emptied once the command has ended.
  *
  * <p>For each command the program writes the marker on stdout, runs the command in a subshell in the background
  * with the channel's own stdout and stderr (one fork and one exec: no copying process in between), waits for it,
@@ -38,7 +38,8 @@ final class ChannelProtocol {
     static final String SCRIPT = ""
             + "magpie_nl='\n'\n"
             + "magpie_me=$$\n"
-            + "magpie_in=/tmp/.magpie-stdin-$$\n"
+            // Stdin waits in a file only this user reads, emptied once its command has ended.
+            + "magpie_in=$(mktemp \"${TMPDIR:-/tmp}/.magpie-stdin-XXXXXX\") || exit 5\n"
             + "trap 'rm -f -- \"$magpie_in\"' EXIT\n"
             // Zombies hold nothing; any other process of the group, or one holding our streams, was left behind.
             + "magpie_left_behind() {\n"
@@ -84,6 +85,7 @@ final class ChannelProtocol {
             + "    exec \"$@\" <\"$magpie_i\"\n"
             + "  ) &\n"
             + "  wait $!; magpie_c=$? magpie_k=0\n"
+            + "  [ \"$magpie_s\" = 0 ] || : > \"$magpie_in\"\n"
             // A process killed at a timeout may still be dying when the command's own process is gone: look twice.
             + "  magpie_left_behind || { sleep 0.1; magpie_left_behind; } || magpie_k=1\n"
             + "  printf '%s' \"$magpie_n\" >&2\n"

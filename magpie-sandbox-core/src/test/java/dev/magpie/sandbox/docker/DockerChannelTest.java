@@ -102,6 +102,15 @@ class DockerChannelTest {
     }
 
     @Test
+    void stdinDoesNotStayInTheContainerAfterItsCommand() {
+        String secret = "secret-" + UUID.randomUUID();
+
+        workspace.exec(ExecRequest.builder("cat").stdin(secret.getBytes(StandardCharsets.UTF_8)).build());
+
+        assertThat(workspace.shell("grep -rl -- '" + secret + "' /tmp; true").stdout()).isEmpty();
+    }
+
+    @Test
     void keepsBinaryAndInvalidUtf8OutputAsTheLocalWorkspacesDo() {
         byte[] printed = {(byte) 0xff, (byte) 0xfe, 'a', 0, 'b', (byte) 0xc3, '\n'};
 
