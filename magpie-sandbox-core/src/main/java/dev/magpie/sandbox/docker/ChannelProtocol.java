@@ -38,9 +38,8 @@ final class ChannelProtocol {
     static final String SCRIPT = ""
             + "magpie_nl='\n'\n"
             + "magpie_me=$$\n"
-            // Stdin waits in a file only this user reads, emptied once its command has ended.
-            + "magpie_in=$(mktemp \"${TMPDIR:-/tmp}/.magpie-stdin-XXXXXX\") || exit 5\n"
-            + "trap 'rm -f -- \"$magpie_in\"' EXIT\n"
+            + "magpie_in=\n"
+            + "trap '[ -z \"$magpie_in\" ] || rm -f -- \"$magpie_in\"' EXIT\n"
             // Zombies hold nothing; any other process of the group, or one holding our streams, was left behind.
             + "magpie_left_behind() {\n"
             + "  for magpie_p in /proc/[0-9]*; do\n"
@@ -59,8 +58,11 @@ final class ChannelProtocol {
             + "  eval \"set -- $magpie_line\" || exit 3\n"
             + "  magpie_n=$1 magpie_d=$2 magpie_r=$3 magpie_s=$4 magpie_e=$5; shift 5\n"
             + "  magpie_i=/dev/null\n"
-            + "  if [ \"$magpie_s\" -gt 0 ]; then head -c \"$magpie_s\" > \"$magpie_in\" || exit 4;"
-            + " magpie_i=$magpie_in; fi\n"
+            // Stdin waits in a file only this user reads (made at the first need: /tmp may be read-only), emptied
+            // once its command has ended.
+            + "  if [ \"$magpie_s\" -gt 0 ]; then\n"
+            + "    [ -n \"$magpie_in\" ] || magpie_in=$(mktemp \"${TMPDIR:-/tmp}/.magpie-stdin-XXXXXX\") || exit 4\n"
+            + "    head -c \"$magpie_s\" > \"$magpie_in\" || exit 4; magpie_i=$magpie_in; fi\n"
             + "  printf '%s' \"$magpie_n\"\n"
             + "  (\n"
             + "    cd -- \"$magpie_d\" 2>/dev/null || { printf '" + NO_DIRECTORY + "%s\\n' \"$magpie_d\" >&2; exit 126; }\n"
