@@ -229,6 +229,30 @@ class DockerChannelTest {
         assertThat(second.stderr()).isEmpty();
     }
 
+    @Test
+    void outputOfAProcessThatLeftTheSessionNeverReachesTheNextCommand() {
+        ExecResult first = workspace.shell("setsid sh -c 'sleep 0.5; echo escaped; echo escaped >&2' &");
+        ExecResult second = workspace.shell("sleep 1; echo next");
+
+        assertThat(first.stdout()).isEmpty();
+        assertThat(second.stdout()).isEqualTo("next\n");
+        assertThat(second.stderr()).isEmpty();
+    }
+
+    @Test
+    void aTimeoutKillsOnlyItsOwnCommandNotWhatAnEarlierCommandLeftRunning() {
+        String pidFile = "/tmp/daemon-" + UUID.randomUUID();
+        workspace.shell("sleep 1000 >/dev/null 2>&1 </dev/null & echo $! > " + pidFile);
+
+        ExecResult timedOut = workspace.exec(ExecRequest.builder("sleep", "1000").timeout(Duration.ofSeconds(1))
+                .build());
+
+        assertThat(timedOut.timedOut()).isTrue();
+        assertThat(workspace.shell("cut -d' ' -f3 /proc/$(cat " + pidFile + ")/stat").stdout().strip())
+                .isIn("S", "R");
+        workspace.shell("kill -9 $(cat " + pidFile + ")");
+    }
+
     private String parentPid() {
         return workspace.shell("echo $PPID").stdout().strip();
     }
