@@ -96,7 +96,12 @@ final class ContainerExec {
             timedOut = !await(channel, call, request.timeout().orElse(null), token, user);
         }
         if (timedOut) {
-            killTree(channel, token, user, false);
+            try {
+                killTree(channel, token, user, false);
+            } catch (RuntimeException e) {
+                discard(channel);
+                throw e;
+            }
             if (!await(channel, call, DRAIN_AFTER_KILL, token, user)) {
                 discard(channel);
                 killTree(channel, token, user, true);
@@ -105,6 +110,12 @@ final class ContainerExec {
                         + " command timed out and its processes were killed; the channel was stopped and the"
                         + " command's result is unknown. The next command starts a new channel.");
             }
+        }
+        if (call.neverStarted()) {
+            discard(channel);
+            throw new WorkspaceException("Could not start " + request.command() + " in container " + shortId()
+                    + ": the command channel ended before it began the command (" + call.failure() + "), on a"
+                    + " second, new channel too. Check that the container runs.");
         }
         if (call.failure() != null) {
             discard(channel);
@@ -150,7 +161,7 @@ final class ContainerExec {
         channel.close();
     }
 
-    /** Turns the wrapper's and the engine's refusals to start the command into exceptions. */
+    /** Turns the channel's refusals to start the command into exceptions. */
     private void checkStarted(ExecRequest request, String directory, String root, int exitCode, String stderr) {
         if (exitCode == 127 && stderr.startsWith(ChannelProtocol.START_FAILURE)) {
             throw new CommandStartException(request.command().get(0), "not found or not executable in container "
