@@ -42,7 +42,11 @@ final class CommandChannel {
     /** Starts the channel as {@code user} (empty for the image's) and waits for its greeting. */
     static CommandChannel open(DockerClient client, String containerId, String user, Duration greetingTimeout) {
         CommandChannel channel = new CommandChannel(client, containerId);
-        String execId = client.execCreateCmd(containerId).withCmd("sh", "-c", ChannelProtocol.SCRIPT, "magpie-channel")
+        // The program arrives on stdin, so that ps in the container shows a short command line, not the program.
+        byte[] program = ChannelProtocol.SCRIPT.getBytes(StandardCharsets.UTF_8);
+        channel.input.send(program);
+        String execId = client.execCreateCmd(containerId)
+                .withCmd("sh", "-c", "eval \"$(head -c " + program.length + ")\"", "magpie-channel")
                 .withUser(user.isEmpty() ? null : user).withWorkingDir("/").withAttachStdin(true)
                 .withAttachStdout(true).withAttachStderr(true).exec().getId();
         client.execStartCmd(execId).withStdIn(channel.input).exec(channel.streams);
