@@ -23,8 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class CommandChannel {
 
-    private final DockerClient client;
-    private final String containerId;
     private final ChannelInput input = new ChannelInput();
     private final Streams streams = new Streams();
     private final CountDownLatch greeted = new CountDownLatch(1);
@@ -34,14 +32,9 @@ final class CommandChannel {
     private Call current;
     private String endedBecause;
 
-    private CommandChannel(DockerClient client, String containerId) {
-        this.client = client;
-        this.containerId = containerId;
-    }
-
     /** Starts the channel as {@code user} (empty for the image's) and waits for its greeting. */
     static CommandChannel open(DockerClient client, String containerId, String user, Duration greetingTimeout) {
-        CommandChannel channel = new CommandChannel(client, containerId);
+        CommandChannel channel = new CommandChannel();
         // The program arrives on stdin, so that ps in the container shows a short command line, not the program.
         byte[] program = ChannelProtocol.SCRIPT.getBytes(StandardCharsets.UTF_8);
         channel.input.send(program);
