@@ -41,9 +41,11 @@ final class ChannelProtocol {
             + "magpie_in=\n"
             + "trap '[ -z \"$magpie_in\" ] || rm -f -- \"$magpie_in\"' EXIT\n"
             // Zombies hold nothing; any other process of the group, or one holding our streams, was left behind.
+            // Only processes from pid $magpie_from on are looked at: reading each process's entries costs
+            // milliseconds in a busy container.
             + "magpie_left_behind() {\n"
             + "  for magpie_p in /proc/[0-9]*; do\n"
-            + "    [ \"$magpie_p\" = /proc/$magpie_me ] && continue\n"
+            + "    [ \"${magpie_p#/proc/}\" -ge \"$magpie_from\" ] && [ \"$magpie_p\" != /proc/$magpie_me ] || continue\n"
             + "    read -r magpie_x 2>/dev/null < \"$magpie_p/stat\" || continue\n"
             + "    set -- ${magpie_x##*) }\n"
             + "    if [ \"$3\" = \"$magpie_me\" ] && [ \"$1\" != Z ]; then return 1; fi\n"
@@ -53,6 +55,7 @@ final class ChannelProtocol {
             + "    done\n"
             + "  done\n"
             + "}\n"
+            + "magpie_max=$(cat /proc/sys/kernel/pid_max 2>/dev/null) || magpie_max=0\n"
             + "printf '" + HELLO + "%s\\n' \"$magpie_me\"\n"
             + "while IFS= read -r magpie_line; do\n"
             + "  eval \"set -- $magpie_line\" || exit 3\n"
@@ -64,6 +67,7 @@ final class ChannelProtocol {
             + "    [ -n \"$magpie_in\" ] || magpie_in=$(mktemp \"${TMPDIR:-/tmp}/.magpie-stdin-XXXXXX\") || exit 4\n"
             + "    head -c \"$magpie_s\" > \"$magpie_in\" || exit 4; magpie_i=$magpie_in; fi\n"
             + "  printf '%s' \"$magpie_n\"\n"
+            + "  read -r magpie_t0 magpie_x 2>/dev/null < /proc/uptime || magpie_t0=\n"
             + "  (\n"
             + "    cd -- \"$magpie_d\" 2>/dev/null || { printf '" + NO_DIRECTORY + "%s\\n' \"$magpie_d\" >&2; exit 126; }\n"
             // With a root, a directory reached through a symlink must still be inside it.
@@ -86,8 +90,14 @@ final class ChannelProtocol {
             + "      exec env -- \"$@\" <\"$magpie_i\"; fi\n"
             + "    exec \"$@\" <\"$magpie_i\"\n"
             + "  ) &\n"
-            + "  wait $!; magpie_c=$? magpie_k=0\n"
+            + "  magpie_first=$!; wait $magpie_first; magpie_c=$? magpie_k=0\n"
             + "  [ \"$magpie_s\" = 0 ] || : > \"$magpie_in\"\n"
+            // Processes the command started have pids from its first on, unless the pids wrapped around meanwhile:
+            // with a million pids to spare and less than a minute gone, they cannot have. Else look at all.
+            + "  read -r magpie_t1 magpie_x 2>/dev/null < /proc/uptime || magpie_t1=\n"
+            + "  magpie_from=0\n"
+            + "  if [ -n \"$magpie_t0\" ] && [ -n \"$magpie_t1\" ] && [ $((magpie_max - magpie_first)) -gt 1000000 ]"
+            + " && [ $((${magpie_t1%.*} - ${magpie_t0%.*})) -lt 60 ]; then magpie_from=$magpie_first; fi\n"
             // A process killed at a timeout may still be dying when the command's own process is gone: look twice.
             + "  magpie_left_behind || { sleep 0.1; magpie_left_behind; } || magpie_k=1\n"
             + "  printf '%s' \"$magpie_n\" >&2\n"
