@@ -40,6 +40,7 @@ public final class DockerBenchmarks {
         Measurements cli = new Measurements("docker exec <id> true");
         Measurements oneExec = new Measurements("one engine exec per command: true");
         Measurements ours = new Measurements("workspace.exec(\"true\") (channel)");
+        Measurements busy = new Measurements("the same beside 100 idle processes");
         try (DockerWorkspace workspace = DockerWorkspace.builder(image).build()) {
             OneExecPerCommand baseline = new OneExecPerCommand(workspace.id());
             for (int i = 0; i < 20; i++) {
@@ -52,11 +53,17 @@ public final class DockerBenchmarks {
                 oneExec.time(() -> baseline.run("/", "true"));
                 ours.time(() -> workspace.exec("true"));
             }
+            // The channel looks for processes a command left behind; a container full of others must not slow it.
+            workspace.shell("for i in $(seq 100); do setsid sleep 100000 </dev/null >/dev/null 2>&1 & done");
+            for (int i = 0; i < rounds; i++) {
+                busy.time(() -> workspace.exec("true"));
+            }
         }
         System.out.println("exec in a running container (target <= 0.1x the CLI):");
         System.out.println(cli.line(null));
         System.out.println(oneExec.line(cli));
         System.out.println(ours.line(cli));
+        System.out.println(busy.line(cli));
     }
 
     private static void gitStatusBenchmark(String image, int rounds) {

@@ -12,7 +12,8 @@ import java.util.Map;
  * The {@code sh} program of a command channel and the requests it reads. It needs nothing in the image beyond
  * {@code sh} and coreutils ({@code mktemp}, {@code head}, {@code env}, {@code sleep}, {@code tr}).
  *
- * <p>The program greets with {@value #HELLO} and its pid on stdout, then reads one request per line. A request is
+ * <p>The program itself arrives first on the channel's stdin. It greets with {@value #HELLO} and its pid on
+ * stdout, then reads one request per line. A request is
  * a line of single-quoted shell words, evaluated into the positional parameters: a marker, the directory, the
  * root the directory must stay inside (or empty), the length of stdin, the number of environment variables,
  * their names and values, then the command. Quoting passes every string exactly (newlines travel as
@@ -25,7 +26,8 @@ import java.util.Map;
  * random bits chosen per command and never given to the command, so its output cannot end the command early.
  * Before reporting, the program looks for processes the command left behind in the channel's process group or
  * holding the channel's streams: their later output would mix into the next command's, so the program reports
- * the channel as used up and exits, and the next command gets a new channel.
+ * the channel as used up and exits, and the next command gets a new channel. A process left behind on purpose
+ * (a server started in the background) thus costs the next command one engine exec, as every command did before.
  */
 final class ChannelProtocol {
 

@@ -21,7 +21,9 @@ import java.util.function.Supplier;
  * and its dependencies baked in (the local counterpart of a Daytona snapshot).
  *
  * <p>The container runs {@code sleep infinity}; commands run through a long-lived shell in it, started with the
- * workspace, which starts each command itself (a new exec of the engine per command costs ten times more). Files
+ * workspace, which starts each command itself (a new exec of the engine per command costs ten times more).
+ * Commands from several threads run at once, each shell running one at a time. A command that leaves processes
+ * running in the background hands its shell over to them, and the next command starts a new one. Files
  * travel as tar archives; symlinks are resolved inside the container, so the path rules are those of local workspaces.
  * Destroy removes the container (with force) and is idempotent. Containers carry labels naming this JVM, so that
  * a later run removes those a killed JVM left behind. Create one with {@link #builder(String)}.
