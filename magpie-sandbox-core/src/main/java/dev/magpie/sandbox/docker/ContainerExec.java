@@ -71,6 +71,14 @@ final class ContainerExec {
         return run(request, directory, "", "root");
     }
 
+    /** Closes the idle channels of {@code user}, such as root's once the container is set up. */
+    void closeChannelsOf(String user) {
+        Deque<CommandChannel> channels = idle.remove(user);
+        if (channels != null) {
+            channels.forEach(this::discard);
+        }
+    }
+
     /** Closes every channel; commands in flight fail. */
     void close() {
         open.forEach(CommandChannel::close);

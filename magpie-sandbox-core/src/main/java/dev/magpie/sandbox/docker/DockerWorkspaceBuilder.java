@@ -184,6 +184,8 @@ public final class DockerWorkspaceBuilder {
             try {
                 exec.warmUp();
                 fill(client, containerId, exec, imageUser);
+                // No shell of root's stays in a container whose image runs as another user.
+                exec.closeChannelsOf("root");
             } catch (RuntimeException e) {
                 exec.close();
                 throw e;
