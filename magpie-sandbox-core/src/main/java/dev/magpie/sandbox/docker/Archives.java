@@ -3,19 +3,11 @@ package dev.magpie.sandbox.docker;
 import dev.magpie.sandbox.WorkspaceException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
-import java.util.Collections;
-import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Tar archives as the engine's archive API takes them. */
 final class Archives {
-
-    private static final int BLOCK = 512;
 
     private Archives() {
     }
@@ -37,21 +29,5 @@ final class Archives {
             throw new WorkspaceException("Could not pack a file into a tar archive in memory: " + e.getMessage(), e);
         }
         return bytes.toByteArray();
-    }
-
-    /**
-     * An archive holding one regular file of {@code size} bytes read from {@code content}, produced as it is read:
-     * the header, the content, the padding to a whole block and the two zero blocks that end an archive.
-     */
-    static InputStream singleFile(String name, InputStream content, long size, int mode) {
-        TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setSize(size);
-        entry.setMode(0100000 | mode);
-        entry.setModTime(System.currentTimeMillis());
-        byte[] header = new byte[BLOCK];
-        entry.writeEntryHeader(header);
-        int padding = (int) ((BLOCK - size % BLOCK) % BLOCK);
-        return new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(header),
-                content, new ByteArrayInputStream(new byte[padding + 2 * BLOCK]))));
     }
 }

@@ -2,9 +2,7 @@ package dev.magpie.sandbox.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.InspectExecResponse;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
 import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
@@ -13,74 +11,49 @@ import dev.magpie.sandbox.OutputListener;
 import dev.magpie.sandbox.PathOutsideWorkspaceException;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.OutputCollector;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one command in a container through the engine's exec API, with both streams demultiplexed and bounded.
+ * Runs commands in a container through {@link CommandChannel}s: a pool of long-lived channels per user, one
+ * command at a time on each, so that commands from several threads run at once on channels of their own. A
+ * channel is reused only while the commands it ran left nothing behind; a channel that ended or was used up is
+ * replaced by a new one for the next command.
  *
- * <p>Every command is started by a small {@code sh} wrapper that enters the directory, checks that the program
- * exists (so that a missing one is an exception, as for local workspaces), runs it and waits for it. The engine
- * makes each exec's first process a session and process group leader, and the wrapper carries a unique
- * {@value #TOKEN_VARIABLE} in its environment, which the command's processes inherit. On timeout a second exec
- * kills every process that carries the token and the process groups they lead: the wrapper's group holds the
- * whole tree, and processes that left it (setsid) still carry the token. So the tree stops inside the container,
- * not only the client's wait.
+ * <p>Each command carries a unique {@value #TOKEN_VARIABLE} in its environment, which its processes inherit. On
+ * timeout a separate exec kills the processes of the channel's process group (which holds the command's whole
+ * tree, but not the channel itself) and every process carrying the token with the groups they lead (those that
+ * left with setsid). So the tree stops inside the container, not only the client's wait, and the channel runs the
+ * next command.
  */
 final class ContainerExec {
 
     static final String TOKEN_VARIABLE = "MAGPIE_EXEC_ID";
-    private static final String START_FAILURE = "magpie-exec: cannot start: ";
-    private static final String NO_DIRECTORY = "magpie-exec: no directory: ";
-    private static final String OUTSIDE = "magpie-exec: outside: ";
-    private static final String RUNTIME_FAILURE = "OCI runtime exec failed";
 
-    private static final String WRAPPER = ""
-            + "if [ -n \"$2\" ]; then exec 0<\"$2\"; rm -f -- \"$2\"; fi\n"
-            // With a root in $3, a directory reached through a symlink must still be inside it; so must a path that
-            // is no directory, lest the refusal tell what lies outside.
-            + "inside() { case $1 in \"$root\"|\"$root\"/*) ;;\n"
-            + "  *) printf '" + OUTSIDE + "%s\\n' \"$1\" >&2; exit 126 ;; esac; }\n"
-            + "if [ -n \"$3\" ]; then root=$(cd -- \"$3\" && pwd -P); fi\n"
-            + "if ! cd -- \"$1\" 2>/dev/null; then\n"
-            + "  if [ -n \"$3\" ] && real=$(realpath -m -- \"$1\" 2>/dev/null); then inside \"$real\"; fi\n"
-            + "  printf '" + NO_DIRECTORY + "%s\\n' \"$1\" >&2; exit 126\n"
-            + "fi\n"
-            + "if [ -n \"$3\" ]; then inside \"$(pwd -P)\"; fi\n"
-            + "shift 3\n"
-            // The program must be a file: a shell builtin of the same name is never what runs.
-            + "case $1 in */*) [ -f \"$1\" ] && [ -x \"$1\" ] ;;\n"
-            + "  *) found=; IFS=:; for d in ${PATH:-/usr/bin:/bin}; do\n"
-            + "       if [ -f \"$d/$1\" ] && [ -x \"$d/$1\" ]; then found=1; break; fi; done; unset IFS; [ -n \"$found\" ] ;;\n"
-            + "esac || { printf '" + START_FAILURE + "%s\\n' \"$1\" >&2; exit 127; }\n"
-            // Stays as the parent (not exec) so that it leads the process group even when the command drops the
-            // token from its environment; fd 3 carries stdin past the /dev/null given to background commands.
-            + "exec 3<&0; exec \"$@\" <&3 3<&- & exec 3<&-; wait $!\n";
-
-    // Several rounds catch children forked while an earlier round ran.
-    private static final String KILLER = ""
-            + "for round in 1 2 3; do for p in /proc/[0-9]*; do\n"
-            + "  case $(tr '\\0' '\\n' < \"$p/environ\" 2>/dev/null) in *\"" + TOKEN_VARIABLE + "=$1\"*)\n"
-            + "    kill -9 -\"${p#/proc/}\" 2>/dev/null; kill -9 \"${p#/proc/}\" 2>/dev/null ;; esac\n"
-            + "done; done\n";
-
-    /** How long the stream may stay open after the tree was killed, before the client stops reading. */
+    /** How long the channel may take to report after the tree was killed, before it counts as wedged. */
     private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(2);
+    /** How long a new channel may take to greet: an exec on a loaded engine takes seconds at worst. */
+    private static final Duration GREETING_TIMEOUT = Duration.ofSeconds(60);
 
     private final DockerClient client;
     private final String containerId;
+    private final Map<String, Deque<CommandChannel>> idle = new ConcurrentHashMap<>();
+    private final Set<CommandChannel> open = ConcurrentHashMap.newKeySet();
 
     ContainerExec(DockerClient client, String containerId) {
         this.client = client;
         this.containerId = containerId;
+    }
+
+    /** Opens the first channel now, so that the first command does not wait for it. */
+    void warmUp() {
+        release(acquire(""), "");
     }
 
     /** Runs the command in {@code directory}, an absolute path already lexically inside the working directory. */
@@ -98,120 +71,138 @@ final class ContainerExec {
         return run(request, directory, "", "root");
     }
 
+    /** Closes the idle channels of {@code user}, such as root's once the container is set up. */
+    void closeChannelsOf(String user) {
+        Deque<CommandChannel> channels = idle.remove(user);
+        if (channels != null) {
+            channels.forEach(this::discard);
+        }
+    }
+
+    /** Closes every channel; commands in flight fail. */
+    void close() {
+        open.forEach(CommandChannel::close);
+        open.clear();
+        idle.clear();
+    }
+
     private ExecResult run(ExecRequest request, String directory, String root, String user) {
         String token = UUID.randomUUID().toString();
-        long start = System.nanoTime();
-        String stdinFile = request.hasStdin() ? upload(token, request) : "";
-        List<String> command = new ArrayList<>(List.of("sh", "-c", WRAPPER, "magpie-exec", directory, stdinFile,
-                root));
-        command.addAll(request.command());
-        List<String> env = new ArrayList<>();
-        request.env().forEach((k, v) -> env.add(k + "=" + v));
-        env.add(TOKEN_VARIABLE + "=" + token);
+        String marker = "=magpie-" + UUID.randomUUID().toString().replace("-", "") + "=";
+        try (ChannelProtocol.Request sent = ChannelProtocol.request(marker, directory, root, request, token)) {
+            return run(request, sent, directory, root, marker, token, user);
+        }
+    }
 
-        String execId = client.execCreateCmd(containerId).withCmd(command.toArray(String[]::new)).withEnv(env)
-                .withUser(user.isEmpty() ? null : user).withAttachStdout(true).withAttachStderr(true).exec().getId();
+    private ExecResult run(ExecRequest request, ChannelProtocol.Request sent, String directory, String root,
+                           String marker, String token, String user) {
+        long start = System.nanoTime();
         OutputCollector out = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDOUT, request.listener());
         OutputCollector err = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDERR, request.listener());
-        Streams streams = new Streams(out, err);
-        client.execStartCmd(execId).exec(streams);
-
-        boolean timedOut = !await(streams, request.timeout().orElse(null), token);
+        CommandChannel channel = acquire(user);
+        CommandChannel.Call call = channel.start(marker, sent.open(), out, err);
+        boolean timedOut = !await(channel, call, request.timeout().orElse(null), token, user);
+        if (!timedOut && call.neverStarted()) {
+            // The channel ended between two commands (the container restarted): this one never ran, so it may.
+            discard(channel);
+            channel = acquire(user);
+            call = channel.start(marker, sent.open(), out, err);
+            timedOut = !await(channel, call, request.timeout().orElse(null), token, user);
+        }
         if (timedOut) {
-            killTree(token);
-            if (!await(streams, DRAIN_AFTER_KILL, token)) {
-                closeQuietly(streams);
+            try {
+                killTree(channel, token, user, false);
+            } catch (RuntimeException e) {
+                discard(channel);
+                throw e;
             }
+            if (!await(channel, call, DRAIN_AFTER_KILL, token, user)) {
+                discard(channel);
+                killTree(channel, token, user, true);
+                throw new WorkspaceException("The command channel in container " + shortId() + " did not report the"
+                        + " end of " + request.command() + " within " + DRAIN_AFTER_KILL.toSeconds() + " s after the"
+                        + " command timed out and its processes were killed; the channel was stopped and the"
+                        + " command's result is unknown. The next command starts a new channel.");
+            }
+        }
+        if (call.neverStarted()) {
+            discard(channel);
+            throw new WorkspaceException("Could not start " + request.command() + " in container " + shortId()
+                    + ": the command channel ended before it began the command (" + call.failure() + "), on a"
+                    + " second, new channel too. Check that the container runs.");
+        }
+        if (call.failure() != null) {
+            discard(channel);
+            throw new WorkspaceException("The command channel in container " + shortId() + " ended while "
+                    + request.command() + " ran, before it reported its exit: " + call.failure() + ". Whether the"
+                    + " command finished is unknown; run it again (the next command starts a new channel).");
         }
         out.close();
         err.close();
-        int exitCode = timedOut ? ExecResult.KILLED : exitCode(execId);
+        if (call.clean()) {
+            release(channel, user);
+        } else {
+            discard(channel);
+        }
+        int exitCode = timedOut ? ExecResult.KILLED : ExitCodes.of(call.status());
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         String stdout = out.text();
         String stderr = err.text();
-        checkStarted(request, directory, root, exitCode, stdout, stderr);
+        checkStarted(request, directory, root, exitCode, stderr);
         return new ExecResult(request.command(), exitCode, stdout, stderr, duration, timedOut,
                 out.truncated() || err.truncated());
     }
 
-    /** Turns the wrapper's and the engine's refusals to start the command into exceptions. */
-    private void checkStarted(ExecRequest request, String directory, String root, int exitCode, String stdout,
-                              String stderr) {
-        if (exitCode == 127 && stderr.startsWith(START_FAILURE)) {
+    private CommandChannel acquire(String user) {
+        Deque<CommandChannel> channels = idle.computeIfAbsent(user, u -> new ConcurrentLinkedDeque<>());
+        for (CommandChannel channel = channels.pollFirst(); channel != null; channel = channels.pollFirst()) {
+            if (!channel.ended()) {
+                return channel;
+            }
+            discard(channel);
+        }
+        CommandChannel channel = CommandChannel.open(client, containerId, user, GREETING_TIMEOUT);
+        open.add(channel);
+        return channel;
+    }
+
+    private void release(CommandChannel channel, String user) {
+        idle.computeIfAbsent(user, u -> new ConcurrentLinkedDeque<>()).addFirst(channel);
+    }
+
+    private void discard(CommandChannel channel) {
+        open.remove(channel);
+        channel.close();
+    }
+
+    /** Turns the channel's refusals to start the command into exceptions. */
+    private void checkStarted(ExecRequest request, String directory, String root, int exitCode, String stderr) {
+        if (exitCode == 127 && stderr.startsWith(ChannelProtocol.START_FAILURE)) {
             throw new CommandStartException(request.command().get(0), "not found or not executable in container "
                     + shortId(), null);
         }
         if (exitCode != 126) {
             return;
         }
-        if (stdout.startsWith(RUNTIME_FAILURE) || stderr.startsWith(RUNTIME_FAILURE)) {
-            throw new WorkspaceException("The engine could not start " + request.command() + " in container "
-                    + shortId() + ": " + (stdout + stderr).strip());
-        }
-        if (stderr.startsWith(OUTSIDE)) {
+        if (stderr.startsWith(ChannelProtocol.OUTSIDE)) {
             throw new PathOutsideWorkspaceException(directory, root, "it resolves through a symlink to "
-                    + stderr.substring(OUTSIDE.length()).strip());
+                    + stderr.substring(ChannelProtocol.OUTSIDE.length()).strip());
         }
-        if (stderr.startsWith(NO_DIRECTORY)) {
+        if (stderr.startsWith(ChannelProtocol.NO_DIRECTORY)) {
             throw new WorkspaceException("Cannot run " + request.command() + " in '" + directory
                     + "': no such directory in container " + shortId() + ". Create it first or fix the subdirectory.");
         }
     }
 
-    /**
-     * Puts stdin into a file that the wrapper opens as the command's stdin and unlinks at once. The engine's
-     * attached stdin cannot be used: the client never half-closes it, so a reader would wait for end of input
-     * forever.
-     */
-    private String upload(String token, ExecRequest request) {
-        String name = ".magpie-stdin-" + token;
-        // A tar entry states its size first: a stream of unknown length is spooled to a file, never to memory.
-        Path spool = null;
+    /** Waits for the command; an interrupted caller gives up on it, and it must not keep running unseen. */
+    private boolean await(CommandChannel channel, CommandChannel.Call call, Duration limit, String token,
+                          String user) {
         try {
-            InputStream content;
-            long size;
-            if (request.stdinLength().isPresent()) {
-                size = request.stdinLength().getAsLong();
-                content = request.openStdin();
-            } else {
-                spool = Files.createTempFile("magpie-stdin-", "");
-                try (InputStream in = request.openStdin()) {
-                    Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
-                }
-                size = Files.size(spool);
-                content = Files.newInputStream(spool);
-            }
-            // Readable by whatever user the image runs as; it is unlinked as soon as the command has it open.
-            try (InputStream tar = Archives.singleFile(name, content, size, 0644)) {
-                client.copyArchiveToContainerCmd(containerId).withRemotePath("/tmp").withTarInputStream(tar).exec();
-            }
-        } catch (IOException e) {
-            throw new WorkspaceException("Could not copy the stdin of " + request.command().get(0) + " into container "
-                    + shortId() + ": " + e + ". Check the space left in the temporary directory.", e);
-        } finally {
-            if (spool != null) {
-                try {
-                    Files.deleteIfExists(spool);
-                } catch (IOException e) {
-                    // A leftover in the temporary directory; nothing else depends on it.
-                }
-            }
-        }
-        return "/tmp/" + name;
-    }
-
-    private boolean await(Streams streams, Duration limit, String token) {
-        try {
-            if (limit == null) {
-                streams.awaitCompletion();
-                return true;
-            }
-            return streams.awaitCompletion(limit.toNanos(), TimeUnit.NANOSECONDS);
+            return call.await(limit);
         } catch (InterruptedException e) {
-            // The caller gives up on the command: it must not keep running in the container unseen.
-            closeQuietly(streams);
+            discard(channel);
             try {
-                killTree(token);
+                killTree(channel, token, user, true);
             } finally {
                 Thread.currentThread().interrupt();
             }
@@ -220,15 +211,19 @@ final class ContainerExec {
         }
     }
 
-    /** Kills every process carrying the token, from a second exec; waits up to 10 s for it. */
-    private void killTree(String token) {
+    /**
+     * Kills the command's processes from a separate exec, as the channel's user; with {@code channelToo} the
+     * channel as well, for one that will not be used again. Waits up to 10 s for it.
+     */
+    private void killTree(CommandChannel channel, String token, String user, boolean channelToo) {
+        ResultCallback.Adapter<Frame> done = new ResultCallback.Adapter<>();
         try {
-            String killerId = client.execCreateCmd(containerId).withCmd("sh", "-c", KILLER, "magpie-kill", token)
-                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
-            ResultCallback.Adapter<Frame> done = new ResultCallback.Adapter<>();
+            String killerId = client.execCreateCmd(containerId).withCmd("sh", "-c", ChannelProtocol.KILLER,
+                            "magpie-kill", Integer.toString(channel.pid()), token, channelToo ? "1" : "0")
+                    .withUser(user.isEmpty() ? null : user).withAttachStdout(true).withAttachStderr(true).exec()
+                    .getId();
             client.execStartCmd(killerId).exec(done);
             if (!done.awaitCompletion(10, TimeUnit.SECONDS)) {
-                closeQuietly(done);
                 throw new WorkspaceException("Killing the processes of a timed-out command in container " + shortId()
                         + " did not finish within 10 s; they may still run.");
             }
@@ -239,61 +234,16 @@ final class ContainerExec {
         } catch (com.github.dockerjava.api.exception.DockerException e) {
             throw new WorkspaceException("Could not kill the processes of a command in container " + shortId() + ": "
                     + e.getMessage() + ". They may still run.", e);
-        }
-    }
-
-    private int exitCode(String execId) {
-        // The stream can close a moment before the engine has recorded the exit.
-        for (int attempt = 0; attempt < 200; attempt++) {
-            InspectExecResponse state = client.inspectExecCmd(execId).exec();
-            if (!Boolean.TRUE.equals(state.isRunning()) && state.getExitCodeLong() != null) {
-                long code = state.getExitCodeLong();
-                return ExitCodes.of(code);
+        } finally {
+            try {
+                done.close();
+            } catch (java.io.IOException e) {
+                // Closing only stops our reading of an exec that prints nothing.
             }
-            sleep(5);
         }
-        throw new WorkspaceException("The engine did not report the exit code of exec " + execId
-                + " in container " + shortId() + " within a second after its output ended.");
     }
 
     private String shortId() {
         return containerId.substring(0, Math.min(12, containerId.length()));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WorkspaceException("Interrupted while waiting for an exit code", e);
-        }
-    }
-
-    private static void closeQuietly(ResultCallback.Adapter<Frame> callback) {
-        try {
-            callback.close();
-        } catch (java.io.IOException | RuntimeException e) {
-            // Closing only stops our reading; the result is already decided.
-        }
-    }
-
-    /** Routes the engine's multiplexed frames to the two sinks. */
-    private static final class Streams extends ResultCallback.Adapter<Frame> {
-        private final OutputCollector out;
-        private final OutputCollector err;
-
-        Streams(OutputCollector out, OutputCollector err) {
-            this.out = out;
-            this.err = err;
-        }
-
-        @Override
-        public void onNext(Frame frame) {
-            if (frame.getStreamType() == StreamType.STDERR) {
-                err.append(frame.getPayload(), 0, frame.getPayload().length);
-            } else if (frame.getStreamType() == StreamType.STDOUT || frame.getStreamType() == StreamType.RAW) {
-                out.append(frame.getPayload(), 0, frame.getPayload().length);
-            }
-        }
     }
 }

@@ -20,8 +20,11 @@ import java.util.function.Supplier;
  * A workspace in a Docker container created from an image, such as an image with a repository, its toolchain
  * and its dependencies baked in (the local counterpart of a Daytona snapshot).
  *
- * <p>The container runs {@code sleep infinity} and every command is a separate exec in it. Files travel as tar
- * archives; symlinks are resolved inside the container, so the path rules are those of local workspaces.
+ * <p>The container runs {@code sleep infinity}; commands run through a long-lived shell in it, started with the
+ * workspace, which starts each command itself (a new exec of the engine per command costs ten times more).
+ * Commands from several threads run at once, each shell running one at a time. A command that leaves processes
+ * running in the background hands its shell over to them, and the next command starts a new one. Files
+ * travel as tar archives; symlinks are resolved inside the container, so the path rules are those of local workspaces.
  * Destroy removes the container (with force) and is idempotent. Containers carry labels naming this JVM, so that
  * a later run removes those a killed JVM left behind. Create one with {@link #builder(String)}.
  */
@@ -38,14 +41,15 @@ public final class DockerWorkspace implements Workspace {
     private final ContainerExec exec;
     private final ContainerFiles files;
 
-    DockerWorkspace(DockerClient client, String containerId, String image, String workingDir, Map<String, String> env) {
+    DockerWorkspace(DockerClient client, String containerId, String image, String workingDir, Map<String, String> env,
+                    ContainerExec exec) {
         this.core = WorkspaceCore.lexical(ProviderId.DOCKER, this);
         this.client = client;
         this.containerId = containerId;
         this.image = image;
         this.workingDir = workingDir;
         core.addSecretsOf(env);
-        this.exec = new ContainerExec(client, containerId);
+        this.exec = exec;
         this.files = new ContainerFiles(client, containerId, exec, workingDir);
     }
 
@@ -183,6 +187,7 @@ public final class DockerWorkspace implements Workspace {
     }
 
     private void doDestroy() {
+        exec.close();
         remove(client, containerId);
     }
 

@@ -180,9 +180,17 @@ public final class DockerWorkspaceBuilder {
         }
         try {
             client.startContainerCmd(containerId).exec();
-            DockerWorkspace workspace = new DockerWorkspace(client, containerId, image, workingDir, env);
-            fill(client, containerId, imageUser);
-            return workspace;
+            ContainerExec exec = new ContainerExec(client, containerId);
+            try {
+                exec.warmUp();
+                fill(client, containerId, exec, imageUser);
+                // No shell of root's stays in a container whose image runs as another user.
+                exec.closeChannelsOf("root");
+            } catch (RuntimeException e) {
+                exec.close();
+                throw e;
+            }
+            return new DockerWorkspace(client, containerId, image, workingDir, env, exec);
         } catch (RuntimeException e) {
             DockerWorkspace.remove(client, containerId);
             if (e instanceof DockerException) {
@@ -214,8 +222,7 @@ public final class DockerWorkspaceBuilder {
         return create.exec().getId();
     }
 
-    private void fill(DockerClient client, String containerId, String imageUser) {
-        ContainerExec exec = new ContainerExec(client, containerId);
+    private void fill(DockerClient client, String containerId, ContainerExec exec, String imageUser) {
         RepositoryLoader loader = new RepositoryLoader(client, containerId, exec, workingDir);
         if (copyFrom != null) {
             loader.copyDirectory(copyFrom);

@@ -1,6 +1,5 @@
 package dev.magpie.sandbox.docker;
 
-import dev.magpie.sandbox.ProviderId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.JvmIdentity;
 import java.io.ByteArrayInputStream;
@@ -160,5 +160,17 @@ class DockerExecTest {
                 .env("FROM_REQUEST", "req").build());
 
         assertThat(result.stdout()).isEqualTo("ws req\n");
+    }
+
+    @Test
+    void streamsStdinFromAFileOrAStreamOfUnknownLength(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("input.bin");
+        Files.write(file, new byte[3 * 1024 * 1024 + 7]);
+        ExecResult fromFile = workspace.exec(ExecRequest.builder("wc", "-c").stdin(file).build());
+        ExecResult fromStream = workspace.exec(ExecRequest.builder("cat")
+                .stdin(() -> new ByteArrayInputStream("streamed\n".getBytes(StandardCharsets.UTF_8))).build());
+
+        assertThat(fromFile.stdout().trim()).isEqualTo("3145735");
+        assertThat(fromStream.stdout()).isEqualTo("streamed\n");
     }
 }

@@ -97,6 +97,9 @@ class DockerLifecycleTest {
                 assertThat(workspace.shell("stat -c %U . written written/by-api.txt by-command copied.txt").stdout())
                         .isEqualTo("worker\nworker\nworker\nworker\nworker\n");
                 assertThat(workspace.readString("copied.txt")).isEqualTo("from this machineappended\n");
+                // Root set the container up, and left no process of its own behind.
+                assertThat(workspace.exec("ps", "-e", "-o", "user=").stdout().lines().distinct())
+                        .containsExactly("worker");
             }
         } finally {
             DockerWorkspace.remove(engine.client(), setup);
