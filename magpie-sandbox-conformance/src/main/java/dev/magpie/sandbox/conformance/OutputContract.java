@@ -56,6 +56,27 @@ public interface OutputContract extends ConformanceFixture {
     }
 
     @Test
+    default void aSlowListenerLosesNoOutput() {
+        // The listener holds up the reading of the output well past the command's end, as a starved CPU would.
+        List<String> heard = new CopyOnWriteArrayList<>();
+
+        ExecResult result = workspace().exec(ExecRequest.builder("sh", "-c", "echo one; sleep 0.05; echo two; echo three")
+                .listener((channel, line) -> {
+                    heard.add(line);
+                    if (line.equals("one")) {
+                        try {
+                            Thread.sleep(600);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }).build());
+
+        assertThat(result.stdout()).isEqualTo("one\ntwo\nthree\n");
+        assertThat(heard).containsExactly("one", "two", "three");
+    }
+
+    @Test
     default void theListenerHearsEveryLineEvenPastTheOutputLimit() {
         List<String> heard = new CopyOnWriteArrayList<>();
 

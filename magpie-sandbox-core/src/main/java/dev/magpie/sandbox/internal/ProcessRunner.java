@@ -54,6 +54,9 @@ public final class ProcessRunner {
     private static final int BUFFER = 64 * 1024;
 
     private final ExecutorService readers;
+    /** How long readers may lag behind a command whose processes have all ended. */
+    private static final Duration LATE_READERS = Duration.ofSeconds(30);
+
     private final Duration drainGrace;
     private final Optional<Cgroups> cgroups = Cgroups.forThisJvm();
     private final Map<String, OwnerGroups> ownerGroups = new ConcurrentHashMap<>();
@@ -121,7 +124,7 @@ public final class ProcessRunner {
                 }
             }
             int code = process.waitFor();
-            awaitDrain(CompletableFuture.allOf(outDone, errDone));
+            awaitDrain(CompletableFuture.allOf(outDone, errDone), group, execToken);
             release(owner, group);
             out.close();
             err.close();
@@ -202,14 +205,29 @@ public final class ProcessRunner {
         ProcessTree.kill(process.toHandle(), EXEC_MARKER + "=" + execToken);
     }
 
-    private void awaitDrain(CompletableFuture<Void> drained) throws InterruptedException {
+    private void awaitDrain(CompletableFuture<Void> drained, Cgroup group, String execToken)
+            throws InterruptedException {
         try {
             drained.get(drainGrace.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            // A process that outlived the command still holds a pipe: keep what arrived so far.
+            if (outlived(group, execToken)) {
+                return; // a process that outlived the command holds a pipe: keep what arrived so far
+            }
+            // Nothing holds the pipes: the readers are only late (a starved CPU), and the rest of the output is
+            // in the pipes. Wait for it, within a bound that only a wedged machine reaches.
+            try {
+                drained.get(LATE_READERS.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException late) {
+                // what was read is kept
+            }
         } catch (ExecutionException e) {
             // A read error ends that stream; what was read is kept.
         }
+    }
+
+    /** Whether a process the command started is still alive, and may hold its pipes. */
+    private static boolean outlived(Cgroup group, String execToken) {
+        return group != null ? !group.isEmpty() : !ProcessTree.marked(EXEC_MARKER + "=" + execToken).isEmpty();
     }
 
     /** Streams stdin through a small buffer, so that its size costs no memory. */
