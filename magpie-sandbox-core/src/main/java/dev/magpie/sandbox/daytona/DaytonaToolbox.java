@@ -101,6 +101,22 @@ public final class DaytonaToolbox {
                 .path("cmdId").asText();
     }
 
+    /**
+     * Runs a command in a session and waits for it to end, however long that takes, streaming its output into
+     * the sinks as the reply arrives ({@code start} runs before); returns its exit code. One request.
+     */
+    Optional<Integer> run(String sessionId, String command, Runnable start, LogStream.Sink stdout,
+                          LogStream.Sink stderr) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("command", command);
+        body.put("runAsync", false);
+        return http.sendAndWait(Http.post(url("process", "session", sessionId, "exec"), Http.json(body)), false,
+                (status, headers, in) -> {
+                    start.run();
+                    return LogStream.readResult(in, stdout, stderr);
+                });
+    }
+
     public CommandStatus command(String sessionId, String commandId) {
         HttpUrl command = url("process", "session", sessionId, "command", commandId);
         JsonNode reply = http.send(Http.get(command), true).json();

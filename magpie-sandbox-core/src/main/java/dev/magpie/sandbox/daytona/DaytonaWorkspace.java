@@ -24,6 +24,10 @@ import java.util.Optional;
  * sandbox's toolbox (stdout and stderr apart), files are read and written through it, and destroy deletes the
  * sandbox.
  *
+ * <p>Commands run in toolbox sessions the workspace keeps (one per command running at once, created when first
+ * needed, gone with the sandbox): a command without a timeout or a listener is one request once its session
+ * exists; with either, it is started and polled (see {@link SessionExec}).
+ *
  * <p>Creation waits for {@code started} (see {@link DaytonaClient#awaitStarted}), then runs the workspace setup
  * (git {@code safe.directory}, git user {@code Magpie <magpie@bot>}, {@code chmod -R 777}, {@code git checkout
  * -- .}, {@code gh auth setup-git}); a failing setup is tolerated and noted in the transcript. Any failure after
@@ -47,6 +51,7 @@ public final class DaytonaWorkspace implements Workspace {
     private final DaytonaSandbox sandbox;
     private final String workingDir;
     private final RealPathCheck realPaths;
+    private final SessionPool sessions;
 
     private DaytonaWorkspace(DaytonaClient client, DaytonaToolbox toolbox, DaytonaSandbox sandbox, String workingDir) {
         this.core = WorkspaceCore.lexical(ProviderId.DAYTONA, this);
@@ -55,6 +60,7 @@ public final class DaytonaWorkspace implements Workspace {
         this.sandbox = sandbox;
         this.workingDir = workingDir;
         this.realPaths = new RealPathCheck(toolbox, workingDir);
+        this.sessions = new SessionPool(toolbox);
         core.transcript().addSecret(client.config().apiKey());
     }
 
@@ -170,7 +176,7 @@ public final class DaytonaWorkspace implements Workspace {
         if (request.subdirectory().isPresent()) {
             realPaths.checkDirectory(dir, relative(dir));
         }
-        return SessionExec.run(toolbox, request, dir, request.env());
+        return SessionExec.run(toolbox, sessions, request, dir, request.env());
     }
 
     private byte[] doReadFile(String absolutePath) {

@@ -56,6 +56,8 @@ final class Http {
 
     private final DaytonaConfig config;
     private final OkHttpClient client;
+    /** For calls whose reply waits on a command with no timeout: no read timeout. */
+    private final OkHttpClient waiting;
 
     Http(DaytonaConfig config) {
         this.config = config;
@@ -63,6 +65,7 @@ final class Http {
                 .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .writeTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .build();
+        this.waiting = client.newBuilder().readTimeout(0, TimeUnit.MILLISECONDS).build();
     }
 
     DaytonaConfig config() {
@@ -128,6 +131,18 @@ final class Http {
      * @throws LostReply when the connection broke before a reply on a call not safe to repeat
      */
     <T> T send(Request request, boolean idempotent, BodyReader<T> reader) {
+        return send(client, request, idempotent, reader);
+    }
+
+    /**
+     * As {@link #send(Request, boolean, BodyReader)}, for a call whose reply comes only when a command ends,
+     * however long it runs: no read timeout applies.
+     */
+    <T> T sendAndWait(Request request, boolean idempotent, BodyReader<T> reader) {
+        return send(waiting, request, idempotent, reader);
+    }
+
+    private <T> T send(OkHttpClient client, Request request, boolean idempotent, BodyReader<T> reader) {
         Request signed = sign(request);
         String what = request.method() + " " + request.url().encodedPath();
         int attempt = 0;
@@ -183,6 +198,11 @@ final class Http {
         T read(int status, Headers headers, InputStream body) throws IOException;
     }
 
+    /** Whether a bearer token is a JWT (three dot-separated parts) rather than an API key. */
+    static boolean isJwt(String token) {
+        return token.split("\\.", -1).length == 3;
+    }
+
     /** The start of an error body: enough for its message, however long the body. */
     private static String errorText(ResponseBody body) throws IOException {
         try (InputStream in = body.byteStream()) {
@@ -195,7 +215,10 @@ final class Http {
                 .header("Authorization", "Bearer " + config.apiKey())
                 .header("X-Daytona-Source", SOURCE)
                 .header("X-Daytona-SDK-Version", SDK_VERSION);
-        config.organizationId().ifPresent(org -> b.header("X-Daytona-Organization-ID", org));
+        if (isJwt(config.apiKey())) {
+            // as the official SDKs: an API key already belongs to one organization, only a JWT names it
+            config.organizationId().ifPresent(org -> b.header("X-Daytona-Organization-ID", org));
+        }
         return b.build();
     }
 

@@ -14,12 +14,15 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Runs one command through a fresh toolbox session, so stdout and stderr come back apart: create the session,
- * start the command, poll until it has an exit code, read the logs, delete the session. Sessions have no
- * server-side timeout, so the timeout is enforced here: past it the logs so far are read and the session is
- * deleted, which kills the command. While it runs, each poll streams the logs so far and hands the complete lines
- * not seen yet to the listener (when there is one); the logs are never held whole, so output of any size fits in
- * the request's output limit.
+ * Runs one command in a session of the workspace's {@link SessionPool}, so stdout and stderr come back apart. The
+ * command runs in a subshell, so the directory and variables it sets do not carry over to the next command of the
+ * session, and an {@code exit} ends only the subshell.
+ *
+ * <p>Without a timeout or a listener, one synchronous request runs it and brings its exit code and output back
+ * together, streamed into the collectors. Otherwise it starts asynchronously and is polled until it has an exit
+ * code, each poll streaming the logs so far to the listener: sessions have no server-side timeout, so the
+ * timeout is enforced here; past it the logs so far are read and the session is deleted, which kills the
+ * command. The logs are never held whole, so output of any size fits in the request's output limit.
  */
 final class SessionExec {
 
@@ -29,39 +32,30 @@ final class SessionExec {
     private SessionExec() {
     }
 
-    static ExecResult run(DaytonaToolbox toolbox, ExecRequest request, String directory, Map<String, String> env) {
-        String session = "magpie-" + UUID.randomUUID();
+    static ExecResult run(DaytonaToolbox toolbox, SessionPool sessions, ExecRequest request, String directory,
+                          Map<String, String> env) {
         String stdinFile = null;
         if (request.hasStdin()) {
             // Streamed to a file beside the command, which the command line opens as stdin and unlinks at once.
-            stdinFile = (directory.endsWith("/") ? directory : directory + "/") + ".magpie-stdin-" + session;
+            stdinFile = (directory.endsWith("/") ? directory : directory + "/") + ".magpie-stdin-" + UUID.randomUUID();
             toolbox.uploadStdin(stdinFile, request);
         }
-        String line = ShellCommand.build(request, directory, env, stdinFile);
+        String line = "(\n" + ShellCommand.build(request, directory, env, stdinFile) + "\n)";
         long start = System.nanoTime();
-        long deadline = request.timeout().map(t -> start + t.toNanos()).orElse(Long.MAX_VALUE);
-        RuntimeException failure = null;
+        String session = sessions.take();
+        boolean reusable = false;
         try {
-            toolbox.createSession(session);
-            String commandId = toolbox.startCommand(session, line);
             Feed feed = new Feed(request);
-            Optional<Integer> exit = Optional.empty();
-            long pause = FIRST_POLL_MS;
-            while (true) {
-                exit = toolbox.command(session, commandId).exitCode();
-                if (exit.isPresent() || System.nanoTime() >= deadline) {
-                    break;
-                }
-                if (request.listener() != OutputListener.NONE) {
-                    feed.read(toolbox, session, commandId, false);
-                }
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                Http.sleep(Duration.ofMillis(Math.max(1, Math.min(pause, left))));
-                pause = Math.min(MAX_POLL_MS, pause * 2);
+            Optional<Integer> exit;
+            if (request.timeout().isEmpty() && request.listener() == OutputListener.NONE) {
+                exit = toolbox.run(session, line, feed::startLast, feed.out, feed.err);
+                feed.close();
+            } else {
+                exit = poll(toolbox, session, line, request, feed, start);
             }
-            feed.read(toolbox, session, commandId, true);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             boolean timedOut = exit.isEmpty();
+            reusable = !timedOut;
             int code = timedOut ? ExecResult.KILLED : ExitCodes.of(exit.get());
             if (!timedOut && code == 127 && notFound(feed.stderr.text(), request.command().get(0))) {
                 throw new CommandStartException(request.command().get(0), "not found in sandbox "
@@ -70,22 +64,51 @@ final class SessionExec {
             return new ExecResult(request.command(), code, feed.stdout.text(), feed.stderr.text(), took, timedOut,
                     feed.stdout.truncated() || feed.stderr.truncated());
         } catch (Http.LostReply e) {
-            failure = new WorkspaceException("Lost the connection to the toolbox of sandbox " + toolbox.sandboxId()
+            throw new WorkspaceException("Lost the connection to the toolbox of sandbox " + toolbox.sandboxId()
                     + " while running " + ShellWords.join(request.command()) + ": " + e.getMessage(), e);
-            throw failure;
+        } catch (CommandStartException e) {
+            throw e;
         } catch (RuntimeException e) {
-            failure = e;
+            reusable = false;
             throw e;
         } finally {
-            try {
-                Http.uninterrupted(() -> toolbox.deleteSession(session));
-            } catch (RuntimeException cleanup) {
-                if (failure == null) {
-                    throw cleanup;
-                }
-                failure.addSuppressed(cleanup);
-            }
+            finish(sessions, session, reusable);
         }
+    }
+
+    private static void finish(SessionPool sessions, String session, boolean reusable) {
+        if (reusable) {
+            sessions.giveBack(session);
+            return;
+        }
+        try {
+            sessions.discard(session);
+        } catch (RuntimeException cleanup) {
+            // the session goes with the sandbox; the command's own outcome is what the caller needs
+        }
+    }
+
+    /** Starts the command and polls it until it ends or times out; empty when it timed out. */
+    private static Optional<Integer> poll(DaytonaToolbox toolbox, String session, String line, ExecRequest request,
+                                          Feed feed, long start) {
+        long deadline = request.timeout().map(t -> start + t.toNanos()).orElse(Long.MAX_VALUE);
+        String commandId = toolbox.startCommand(session, line);
+        Optional<Integer> exit;
+        long pause = FIRST_POLL_MS;
+        while (true) {
+            exit = toolbox.command(session, commandId).exitCode();
+            if (exit.isPresent() || System.nanoTime() >= deadline) {
+                break;
+            }
+            if (request.listener() != OutputListener.NONE) {
+                feed.read(toolbox, session, commandId, false);
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            Http.sleep(Duration.ofMillis(Math.max(1, Math.min(pause, left))));
+            pause = Math.min(MAX_POLL_MS, pause * 2);
+        }
+        feed.read(toolbox, session, commandId, true);
+        return exit;
     }
 
     private static boolean notFound(String stderr, String program) {
@@ -101,8 +124,8 @@ final class SessionExec {
     private static final class Feed {
         final OutputCollector stdout;
         final OutputCollector stderr;
-        private final Channel out;
-        private final Channel err;
+        final Channel out;
+        final Channel err;
 
         Feed(ExecRequest request) {
             stdout = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDOUT, request.listener());
@@ -117,9 +140,19 @@ final class SessionExec {
                 err.start(last);
             }, out, err);
             if (last) {
-                stdout.close();
-                stderr.close();
+                close();
             }
+        }
+
+        /** Readies both streams for the whole output, which follows. */
+        void startLast() {
+            out.start(true);
+            err.start(true);
+        }
+
+        void close() {
+            stdout.close();
+            stderr.close();
         }
     }
 
