@@ -35,9 +35,11 @@ import java.util.Optional;
  * (right after stopping) intervals unless the request sets its own, so a crashed test run does not leave them
  * running.
  *
- * <p>Paths are refused outside the working directory lexically, then through symlinks: before each file operation
- * (and an exec in a subdirectory) one toolbox call resolves the path with {@code realpath -m} in the sandbox,
- * which therefore needs GNU coreutils. Deleting a symlink deletes the link, never its target.
+ * <p>Paths are refused outside the working directory lexically, then through symlinks: each file operation is one
+ * {@code process/execute} that resolves the path with {@code realpath -m} in the sandbox and operates only when
+ * it is inside (see {@link CheckedFiles}; reads past 256 KiB and writes past 48 KiB add the toolbox's download or
+ * upload), and an exec in a subdirectory checks it the same way first. The sandbox therefore needs GNU coreutils
+ * and findutils. Deleting a symlink deletes the link, never its target.
  */
 public final class DaytonaWorkspace implements Workspace {
 
@@ -52,6 +54,7 @@ public final class DaytonaWorkspace implements Workspace {
     private final String workingDir;
     private final RealPathCheck realPaths;
     private final SessionPool sessions;
+    private final CheckedFiles files;
 
     private DaytonaWorkspace(DaytonaClient client, DaytonaToolbox toolbox, DaytonaSandbox sandbox, String workingDir) {
         this.core = WorkspaceCore.lexical(ProviderId.DAYTONA, this);
@@ -61,6 +64,7 @@ public final class DaytonaWorkspace implements Workspace {
         this.workingDir = workingDir;
         this.realPaths = new RealPathCheck(toolbox, workingDir);
         this.sessions = new SessionPool(toolbox);
+        this.files = new CheckedFiles(toolbox, realPaths);
         core.transcript().addSecret(client.config().apiKey());
     }
 
@@ -180,31 +184,26 @@ public final class DaytonaWorkspace implements Workspace {
     }
 
     private byte[] doReadFile(String absolutePath) {
-        realPaths.check(absolutePath, relative(absolutePath));
-        return toolbox.download(absolutePath).orElseThrow(() -> new WorkspaceException("No file at '"
+        return files.read(absolutePath, relative(absolutePath)).orElseThrow(() -> new WorkspaceException("No file at '"
                 + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir + ")."));
     }
 
     private void doWriteFile(String absolutePath, byte[] content) {
-        realPaths.check(absolutePath, relative(absolutePath));
-        toolbox.upload(absolutePath, content);
+        files.write(absolutePath, relative(absolutePath), content);
     }
 
     private boolean doExists(String absolutePath) {
-        realPaths.check(absolutePath, relative(absolutePath));
-        return toolbox.exists(absolutePath);
+        return files.exists(absolutePath, relative(absolutePath));
     }
 
     private List<String> doList(String absolutePath) {
-        realPaths.check(absolutePath, relative(absolutePath));
-        return toolbox.list(absolutePath).orElseThrow(() -> new WorkspaceException("No directory at '"
-                + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir + ")."))
-                .stream().map(DaytonaToolbox.FileEntry::name).sorted().toList();
+        return files.list(absolutePath, relative(absolutePath)).orElseThrow(() -> new WorkspaceException(
+                "No directory at '" + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir
+                + ").")).stream().sorted().toList();
     }
 
     private void doDelete(String absolutePath) {
-        realPaths.checkEntry(absolutePath, relative(absolutePath));
-        toolbox.delete(absolutePath);
+        files.delete(absolutePath, relative(absolutePath));
     }
 
     private void doDestroy() {

@@ -44,8 +44,15 @@ class DaytonaContractTest {
             ws.exec(ExecRequest.builder("sleep", "5").timeout(Duration.ofMillis(100)).build());
             ws.writeString("a/b.txt", "x");
             ws.readString("a/b.txt");
+            // past what a file operation carries inline: the toolbox's upload and download
+            ws.writeFile("a/big.bin", new byte[CheckedFiles.INLINE_READ + 1]);
+            ws.readFile("a/big.bin");
             ws.exists("a/none");
             ws.list("a");
+            String dir = ws.workingDir() + "/a";
+            ws.toolbox().exists(dir + "/none");
+            ws.toolbox().list(dir);
+            ws.toolbox().delete(dir + "/big.bin");
             ws.delete("a");
             ws.toolbox().execute("echo hi", ws.workingDir(), Map.of("K", "V"), Duration.ofSeconds(5));
             DAYTONA.client().list(Map.of(DaytonaClient.LABEL_OWNER, LocalDaytona.OWNER));

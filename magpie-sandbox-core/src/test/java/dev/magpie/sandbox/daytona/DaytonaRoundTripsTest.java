@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,44 @@ class DaytonaRoundTripsTest {
         assertThat(result.stdout()).isEqualTo("out\n");
         assertThat(result.stderr()).isEqualTo("err\n");
         assertThat(DAYTONA.exchanges().subList(before, DAYTONA.exchanges().size())).hasSize(1);
+    }
+
+    @Test
+    void eachFileOperationIsOneRequest() {
+        byte[] everyByte = new byte[256];
+        for (int i = 0; i < everyByte.length; i++) {
+            everyByte[i] = (byte) i;
+        }
+        AtomicReference<byte[]> read = new AtomicReference<>();
+        AtomicReference<List<String>> listed = new AtomicReference<>();
+        AtomicReference<Boolean> exists = new AtomicReference<>();
+
+        assertThat(requests(() -> shared.writeFile("trips/every-byte.bin", everyByte))).isEqualTo(1);
+        assertThat(requests(() -> read.set(shared.readFile("trips/every-byte.bin")))).isEqualTo(1);
+        assertThat(requests(() -> exists.set(shared.exists("trips/every-byte.bin")))).isEqualTo(1);
+        assertThat(requests(() -> listed.set(shared.list("trips")))).isEqualTo(1);
+        assertThat(requests(() -> shared.delete("trips"))).isEqualTo(1);
+
+        assertThat(read.get()).isEqualTo(everyByte);
+        assertThat(exists.get()).isTrue();
+        assertThat(listed.get()).containsExactly("every-byte.bin");
+        assertThat(shared.exists("trips")).isFalse();
+    }
+
+    @Test
+    void filesTooLargeToCarryInlineStillRoundTrip() {
+        byte[] big = new byte[300 * 1024]; // past the 256 KiB a read carries inline, and what a write does
+        new java.util.Random(7).nextBytes(big);
+        shared.writeFile("large/big.bin", big);
+
+        assertThat(shared.readFile("large/big.bin")).isEqualTo(big);
+        shared.delete("large");
+    }
+
+    private static int requests(Runnable operation) {
+        int before = DAYTONA.exchanges().size();
+        operation.run();
+        return DAYTONA.exchanges().size() - before;
     }
 
     @Test
