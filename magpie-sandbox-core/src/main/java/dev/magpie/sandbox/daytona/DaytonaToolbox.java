@@ -102,10 +102,13 @@ public final class DaytonaToolbox {
     }
 
     /**
-     * Runs a command in a session and waits for it to end, however long that takes, streaming its output into
-     * the sinks as the reply arrives ({@code start} runs before); returns its exit code. One request.
+     * Runs a command in a session and waits for it to end, streaming its output into the sinks as the reply
+     * arrives ({@code start} runs before); returns its exit code. One request.
+     *
+     * @param limit how long to wait for the reply, or null for as long as the command runs
+     * @throws Http.LostReply when the limit passed or the connection broke: the command may still run
      */
-    Optional<Integer> run(String sessionId, String command, Runnable start, LogStream.Sink stdout,
+    Optional<Integer> run(String sessionId, String command, Duration limit, Runnable start, LogStream.Sink stdout,
                           LogStream.Sink stderr) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("command", command);
@@ -114,7 +117,20 @@ public final class DaytonaToolbox {
                 (status, headers, in) -> {
                     start.run();
                     return LogStream.readResult(in, stdout, stderr);
-                });
+                }, limit);
+    }
+
+    /** The ids of the session's commands that have no exit code yet. */
+    List<String> runningCommands(String sessionId) {
+        List<String> running = new ArrayList<>();
+        for (JsonNode command : http.send(Http.get(url("process", "session", sessionId)), true).json()
+                .path("commands")) {
+            JsonNode exit = command.get("exitCode");
+            if (exit == null || exit.isNull()) {
+                running.add(command.path("id").asText());
+            }
+        }
+        return running;
     }
 
     public CommandStatus command(String sessionId, String commandId) {

@@ -25,8 +25,8 @@ import java.util.Optional;
  * sandbox.
  *
  * <p>Commands run in toolbox sessions the workspace keeps (one per command running at once, created when first
- * needed, gone with the sandbox): a command without a timeout or a listener is one request once its session
- * exists; with either, it is started and polled (see {@link SessionExec}).
+ * needed, gone with the sandbox): a command without a listener is one request once its session exists, whether
+ * or not it has a timeout; with a listener, it is started and polled (see {@link SessionExec}).
  *
  * <p>Creation waits for {@code started} (see {@link DaytonaClient#awaitStarted}), then runs the workspace setup
  * (git {@code safe.directory}, git user {@code Magpie <magpie@bot>}, {@code chmod -R 777}, {@code git checkout

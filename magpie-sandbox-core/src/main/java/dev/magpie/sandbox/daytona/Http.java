@@ -135,11 +135,14 @@ final class Http {
     }
 
     /**
-     * As {@link #send(Request, boolean, BodyReader)}, for a call whose reply comes only when a command ends,
-     * however long it runs: no read timeout applies.
+     * As {@link #send(Request, boolean, BodyReader)}, for a call whose reply comes only when a command ends: no
+     * read timeout applies, and the whole call is abandoned ({@link LostReply} when not idempotent) once
+     * {@code limit} has passed, when there is one.
      */
-    <T> T sendAndWait(Request request, boolean idempotent, BodyReader<T> reader) {
-        return send(waiting, request, idempotent, reader);
+    <T> T sendAndWait(Request request, boolean idempotent, BodyReader<T> reader, Duration limit) {
+        OkHttpClient bounded = limit == null ? waiting
+                : waiting.newBuilder().callTimeout(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS).build();
+        return send(bounded, request, idempotent, reader);
     }
 
     private <T> T send(OkHttpClient client, Request request, boolean idempotent, BodyReader<T> reader) {

@@ -9,6 +9,7 @@ import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.OutputCollector;
 import dev.magpie.sandbox.internal.ShellWords;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,11 +19,12 @@ import java.util.UUID;
  * command runs in a subshell, so the directory and variables it sets do not carry over to the next command of the
  * session, and an {@code exit} ends only the subshell.
  *
- * <p>Without a timeout or a listener, one synchronous request runs it and brings its exit code and output back
- * together, streamed into the collectors. Otherwise it starts asynchronously and is polled until it has an exit
- * code, each poll streaming the logs so far to the listener: sessions have no server-side timeout, so the
- * timeout is enforced here; past it the logs so far are read and the session is deleted, which kills the
- * command. The logs are never held whole, so output of any size fits in the request's output limit.
+ * <p>Without a listener, one synchronous request runs it and brings its exit code and output back together,
+ * streamed into the collectors. With one, it starts asynchronously and is polled until it has an exit code, each
+ * poll streaming the logs so far to the listener. Sessions have no server-side timeout, so the timeout is enforced
+ * here: past it the request is abandoned (or polling stops), the logs so far are read and the session is deleted,
+ * which kills the command. The logs are never held whole, so output of any size fits in the request's output
+ * limit.
  */
 final class SessionExec {
 
@@ -47,9 +49,8 @@ final class SessionExec {
         try {
             Feed feed = new Feed(request);
             Optional<Integer> exit;
-            if (request.timeout().isEmpty() && request.listener() == OutputListener.NONE) {
-                exit = toolbox.run(session, line, feed::startLast, feed.out, feed.err);
-                feed.close();
+            if (request.listener() == OutputListener.NONE) {
+                exit = runWaiting(toolbox, session, line, request, feed, start);
             } else {
                 exit = poll(toolbox, session, line, request, feed, start);
             }
@@ -86,6 +87,35 @@ final class SessionExec {
         } catch (RuntimeException cleanup) {
             // the session goes with the sandbox; the command's own outcome is what the caller needs
         }
+    }
+
+    /**
+     * Runs the command in one request that waits for it to end. Past the timeout the request is abandoned: the
+     * command's output so far is read from the session (it is the one command there without an exit code), and
+     * deleting the session afterwards kills it. Empty when it timed out.
+     */
+    private static Optional<Integer> runWaiting(DaytonaToolbox toolbox, String session, String line,
+                                                ExecRequest request, Feed feed, long start) {
+        Duration limit = request.timeout().map(t -> t.minusNanos(System.nanoTime() - start)).orElse(null);
+        try {
+            Optional<Integer> exit = toolbox.run(session, line, limit, feed::startLast, feed.out, feed.err);
+            feed.close();
+            return exit;
+        } catch (Http.LostReply e) {
+            // the call's own time limit ends it with a bare InterruptedIOException; anything else broke
+            boolean limitPassed = e.getCause() instanceof java.io.InterruptedIOException
+                    && !(e.getCause() instanceof java.net.SocketTimeoutException);
+            if (limit == null || !limitPassed) {
+                throw e;
+            }
+        }
+        List<String> running = toolbox.runningCommands(session);
+        if (running.size() == 1) {
+            feed.read(toolbox, session, running.get(0), true);
+        } else {
+            feed.close();
+        }
+        return Optional.empty();
     }
 
     /** Starts the command and polls it until it ends or times out; empty when it timed out. */

@@ -56,6 +56,17 @@ class DaytonaRoundTripsTest {
     }
 
     @Test
+    void aCommandWithATimeoutIsOneRequestWhenItEndsInTime() {
+        shared.exec("true");
+        ExecRequest request = ExecRequest.builder("sh", "-c", "echo in-time").timeout(Duration.ofSeconds(30)).build();
+        AtomicReference<ExecResult> result = new AtomicReference<>();
+
+        assertThat(requests(() -> result.set(shared.exec(request)))).isEqualTo(1);
+        assertThat(result.get().stdout()).isEqualTo("in-time\n");
+        assertThat(result.get().timedOut()).isFalse();
+    }
+
+    @Test
     void eachFileOperationIsOneRequest() {
         byte[] everyByte = new byte[256];
         for (int i = 0; i < everyByte.length; i++) {
@@ -135,9 +146,12 @@ class DaytonaRoundTripsTest {
 
     @Test
     void aTimedOutCommandIsKilledAndTheWorkspaceRunsTheNextOne() throws Exception {
-        ExecResult slow = shared.exec(ExecRequest.builder("sh", "-c", "echo $$ > slow.pid; exec sleep 1000")
+        ExecResult slow = shared.exec(ExecRequest.builder("sh", "-c",
+                "echo $$ > slow.pid; echo started; echo warned >&2; exec sleep 1000")
                 .timeout(Duration.ofSeconds(1)).build());
         assertThat(slow.timedOut()).isTrue();
+        assertThat(slow.stdout()).as("the output before the timeout").isEqualTo("started\n");
+        assertThat(slow.stderr()).isEqualTo("warned\n");
 
         String alive = "kill -0 \"$(cat slow.pid)\" 2>/dev/null && echo alive || true";
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
