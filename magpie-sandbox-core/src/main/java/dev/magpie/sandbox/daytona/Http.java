@@ -65,7 +65,8 @@ final class Http {
                 .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .writeTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .build();
-        this.waiting = client.newBuilder().readTimeout(0, TimeUnit.MILLISECONDS).build();
+        this.waiting = client.newBuilder().readTimeout(0, TimeUnit.MILLISECONDS)
+                .dispatcher(InterruptibleCall.DISPATCHER).build();
     }
 
     DaytonaConfig config() {
@@ -136,7 +137,7 @@ final class Http {
 
     /**
      * As {@link #send(Request, boolean, BodyReader)}, for a call whose reply comes only when a command ends: no
-     * read timeout applies, and the whole call is abandoned ({@link LostReply} when not idempotent) once
+     * read timeout applies, an interrupt of the waiting thread cancels it, and the whole call is abandoned ({@link LostReply} when not idempotent) once
      * {@code limit} has passed, when there is one.
      */
     <T> T sendAndWait(Request request, boolean idempotent, BodyReader<T> reader, Duration limit) {
@@ -150,7 +151,8 @@ final class Http {
         String what = request.method() + " " + request.url().encodedPath();
         int attempt = 0;
         while (true) {
-            try (Response response = client.newCall(signed).execute()) {
+            okhttp3.Call call = client.newCall(signed);
+            try (Response response = client == this.client ? call.execute() : InterruptibleCall.execute(call)) {
                 ResponseBody body = response.body();
                 int status = response.code();
                 if (status < 300) {

@@ -164,6 +164,37 @@ class DaytonaRoundTripsTest {
     }
 
     @Test
+    void anInterruptedCallerStopsWaitingAndTheCommandIsKilled() throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                shared.shell("echo $$ > interrupted.pid; exec sleep 30");
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        caller.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!shared.exists("interrupted.pid")) {
+            assertThat(System.nanoTime()).as("the command writes its pid within 10 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        caller.interrupt();
+        caller.join(10_000);
+
+        assertThat(caller.isAlive()).as("the caller still waits 10 s after its interrupt").isFalse();
+        assertThat(failure.get()).isInstanceOf(dev.magpie.sandbox.WorkspaceException.class)
+                .hasMessageContaining("Interrupted");
+        String alive = "kill -0 \"$(cat interrupted.pid)\" 2>/dev/null && echo alive || true";
+        deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!shared.shell(alive).stdout().isEmpty()) {
+            assertThat(System.nanoTime()).as("the command is killed within 5 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        shared.delete("interrupted.pid");
+    }
+
+    @Test
     void waitingForAStartPollsLessOftenAsItGoesOn() {
         DAYTONA.server().startDelay(Duration.ofSeconds(2));
         try {
