@@ -49,10 +49,17 @@ final class SessionExec {
         try {
             Feed feed = new Feed(request);
             Optional<Integer> exit;
-            if (request.listener() == OutputListener.NONE) {
-                exit = runWaiting(toolbox, session, line, request, feed, start);
-            } else {
-                exit = poll(toolbox, session, line, request, feed, start);
+            try {
+                exit = runIn(toolbox, session, line, request, feed, start);
+            } catch (SessionGone gone) {
+                // the kept session is gone (the sandbox restarted, or someone deleted it): so are the others kept
+                sessions.forgetIdle();
+                session = sessions.create();
+                try {
+                    exit = runIn(toolbox, session, line, request, feed, start);
+                } catch (SessionGone again) {
+                    throw again.refusal;
+                }
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             boolean timedOut = exit.isEmpty();
@@ -77,6 +84,38 @@ final class SessionExec {
         }
     }
 
+    private static Optional<Integer> runIn(DaytonaToolbox toolbox, String session, String line, ExecRequest request,
+                                           Feed feed, long start) {
+        return request.listener() == OutputListener.NONE ? runWaiting(toolbox, session, line, request, feed, start)
+                : poll(toolbox, session, line, request, feed, start);
+    }
+
+    /**
+     * A command refused because its session does not exist (404): it did not run, so it may run in another
+     * session. Never leaves this class.
+     */
+    private static final class SessionGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final DaytonaApiException refusal;
+
+        SessionGone(DaytonaApiException refusal) {
+            super(refusal.getMessage(), refusal, false, false);
+            this.refusal = refusal;
+        }
+    }
+
+    /** Runs the request that starts a command, turning a missing session into {@link SessionGone}. */
+    private static <T> T gone(java.util.function.Supplier<T> start) {
+        try {
+            return start.get();
+        } catch (DaytonaApiException e) {
+            if (e.status() == 404) {
+                throw new SessionGone(e);
+            }
+            throw e;
+        }
+    }
+
     private static void finish(SessionPool sessions, String session, boolean reusable) {
         if (reusable) {
             sessions.giveBack(session);
@@ -98,7 +137,8 @@ final class SessionExec {
                                                 ExecRequest request, Feed feed, long start) {
         Duration limit = request.timeout().map(t -> t.minusNanos(System.nanoTime() - start)).orElse(null);
         try {
-            Optional<Integer> exit = toolbox.run(session, line, limit, feed::startLast, feed.out, feed.err);
+            Optional<Integer> exit = gone(() -> toolbox.run(session, line, limit, feed::startLast, feed.out,
+                    feed.err));
             feed.close();
             return exit;
         } catch (Http.LostReply e) {
@@ -122,7 +162,7 @@ final class SessionExec {
     private static Optional<Integer> poll(DaytonaToolbox toolbox, String session, String line, ExecRequest request,
                                           Feed feed, long start) {
         long deadline = request.timeout().map(t -> start + t.toNanos()).orElse(Long.MAX_VALUE);
-        String commandId = toolbox.startCommand(session, line);
+        String commandId = gone(() -> toolbox.startCommand(session, line));
         Optional<Integer> exit;
         long pause = FIRST_POLL_MS;
         while (true) {

@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * The toolbox sessions of one workspace, kept between commands so a command costs no session setup: a command
  * takes an idle session (creating one when none is idle, so threads running commands at once each get their own),
  * and gives it back when it ended. A session whose command may still run (timed out, or its reply was lost) is
- * deleted instead, which kills what runs in it. Sessions left idle go with the sandbox. Thread-safe.
+ * deleted instead, which kills what runs in it. Sessions left idle go with the sandbox: deleting them one by one
+ * on destroy would only add requests. Thread-safe.
  */
 final class SessionPool {
 
@@ -22,12 +23,19 @@ final class SessionPool {
     /** An idle session, or a new one. */
     String take() {
         String session = idle.pollFirst();
-        if (session != null) {
-            return session;
-        }
-        session = "magpie-" + UUID.randomUUID();
+        return session != null ? session : create();
+    }
+
+    /** A new session. */
+    String create() {
+        String session = "magpie-" + UUID.randomUUID();
         toolbox.createSession(session);
         return session;
+    }
+
+    /** Drops the idle sessions without deleting them: they are known to be gone. */
+    void forgetIdle() {
+        idle.clear();
     }
 
     /** Gives back a session whose command ended; the next command runs in it. */

@@ -195,6 +195,30 @@ class DaytonaRoundTripsTest {
     }
 
     @Test
+    void aKeptSessionDeletedBehindTheWorkspacesBackIsReplaced() throws Exception {
+        try (DaytonaWorkspace ws = DAYTONA.workspace()) {
+            ws.exec("true");
+            ws.exec(ExecRequest.builder("true").listener((channel, line) -> { }).build());
+            java.net.http.HttpResponse<String> listed = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(ws.toolbox().url() + "/process/session"))
+                            .header("Authorization", "Bearer " + DAYTONA.server().apiKey())
+                            .header("X-Daytona-Source", "test").header("X-Daytona-SDK-Version", Http.SDK_VERSION)
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            List<String> kept = new ArrayList<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(listed.body())
+                    .forEach(session -> kept.add(session.path("sessionId").asText()));
+            assertThat(kept).isNotEmpty();
+            kept.forEach(ws.toolbox()::deleteSession);
+
+            assertThat(ws.exec("echo", "again").stdout()).isEqualTo("again\n");
+            kept.forEach(ws.toolbox()::deleteSession);
+            ExecResult heard = ws.exec(ExecRequest.builder("echo", "heard").listener((channel, line) -> { }).build());
+            assertThat(heard.stdout()).isEqualTo("heard\n");
+        }
+    }
+
+    @Test
     void waitingForAStartPollsLessOftenAsItGoesOn() {
         DAYTONA.server().startDelay(Duration.ofSeconds(2));
         try {
