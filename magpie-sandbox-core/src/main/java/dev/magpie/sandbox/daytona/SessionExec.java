@@ -46,6 +46,7 @@ final class SessionExec {
         long start = System.nanoTime();
         String session = sessions.take();
         boolean reusable = false;
+        RuntimeException failure = null;
         try {
             Feed feed = new Feed(request);
             Optional<Integer> exit;
@@ -72,15 +73,18 @@ final class SessionExec {
             return new ExecResult(request.command(), code, feed.stdout.text(), feed.stderr.text(), took, timedOut,
                     feed.stdout.truncated() || feed.stderr.truncated());
         } catch (Http.LostReply e) {
-            throw new WorkspaceException("Lost the connection to the toolbox of sandbox " + toolbox.sandboxId()
+            failure = new WorkspaceException("Lost the connection to the toolbox of sandbox " + toolbox.sandboxId()
                     + " while running " + ShellWords.join(request.command()) + ": " + e.getMessage(), e);
+            throw failure;
         } catch (CommandStartException e) {
+            failure = e;
             throw e;
         } catch (RuntimeException e) {
+            failure = e;
             reusable = false;
             throw e;
         } finally {
-            finish(sessions, session, reusable);
+            finish(sessions, session, reusable, failure);
         }
     }
 
@@ -116,7 +120,11 @@ final class SessionExec {
         }
     }
 
-    private static void finish(SessionPool sessions, String session, boolean reusable) {
+    /**
+     * Gives the session back, or deletes it when its command may still run. A failed delete is thrown when
+     * nothing else failed (a timed-out command may still run), else kept beside the first failure.
+     */
+    private static void finish(SessionPool sessions, String session, boolean reusable, RuntimeException failure) {
         if (reusable) {
             sessions.giveBack(session);
             return;
@@ -124,7 +132,10 @@ final class SessionExec {
         try {
             sessions.discard(session);
         } catch (RuntimeException cleanup) {
-            // the session goes with the sandbox; the command's own outcome is what the caller needs
+            if (failure == null) {
+                throw cleanup;
+            }
+            failure.addSuppressed(cleanup);
         }
     }
 
