@@ -3,6 +3,7 @@ package dev.magpie.daytona.server;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -65,6 +66,15 @@ final class Dispatcher implements HttpHandler {
             call.headers(decision.headers());
             if (decision.exceeded()) {
                 call.apiError(429, "ThrottlerException: Too Many Requests");
+                return;
+            }
+        }
+        Duration delay = server.faults().delay(call.method, call.path, bucket);
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
         }

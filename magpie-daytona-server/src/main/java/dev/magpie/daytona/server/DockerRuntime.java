@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class DockerRuntime implements SandboxRuntime {
 
     static final String HOME = "/home/daytona";
-    private static final String MARKER = "MAGPIE_DAYTONA_CMD";
+    /** Set on each process, to find and kill what it started; never part of a session's saved variables. */
+    static final String MARKER = "MAGPIE_DAYTONA_CMD";
 
     private final String image;
     private final Map<Long, String> markers = new ConcurrentHashMap<>();

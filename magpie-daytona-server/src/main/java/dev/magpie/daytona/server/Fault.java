@@ -1,5 +1,6 @@
 package dev.magpie.daytona.server;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * A fault the server injects into the next matching requests: an error status with the documented body, a
  * rate limit with {@code Retry-After-<bucket>}, a connection dropped after the request was handled, or a
- * sandbox that goes to {@code error} instead of {@code started}. Immutable; narrow with {@link #on} and
+ * sandbox that goes to {@code error} instead of {@code started}, or a fixed delay before each request is handled
+ * (a network round trip, for measuring how many a client makes). Immutable; narrow with {@link #on} and
  * {@link #times}.
  *
  * <pre>{@code
@@ -16,6 +18,7 @@ import java.util.regex.Pattern;
  * server.inject(Fault.rateLimited("sandbox-create", 2));
  * server.inject(Fault.dropReply().on("POST", "/api/sandbox"));
  * server.inject(Fault.startError("no capacity in region"));
+ * server.inject(Fault.delay(Duration.ofMillis(50)));
  * }</pre>
  */
 public final class Fault {
@@ -29,7 +32,12 @@ public final class Fault {
         /** Handle the request, then close the connection without a reply. */
         DROP_REPLY,
         /** The next created sandbox goes to {@code error} with {@link #message()} as its errorReason. */
-        START_ERROR
+        START_ERROR,
+        /**
+         * Wait {@link #delay()} before handling the request, then handle it normally; applies besides any other
+         * fault, and to every matching request until cleared unless {@link #times} bounds it.
+         */
+        DELAY
     }
 
     private final Kind kind;
@@ -40,9 +48,15 @@ public final class Fault {
     private final String method;
     private final Pattern path;
     private final int times;
+    private final Duration delay;
 
     private Fault(Kind kind, int status, String message, String bucket, int retryAfterSeconds, String method,
                   Pattern path, int times) {
+        this(kind, status, message, bucket, retryAfterSeconds, method, path, times, Duration.ZERO);
+    }
+
+    private Fault(Kind kind, int status, String message, String bucket, int retryAfterSeconds, String method,
+                  Pattern path, int times, Duration delay) {
         this.kind = kind;
         this.status = status;
         this.message = message;
@@ -51,6 +65,7 @@ public final class Fault {
         this.method = method;
         this.path = path;
         this.times = times;
+        this.delay = delay;
     }
 
     /** Replies with an error status (401, 404, 408, 409, 500, ...) and the documented error body. */
@@ -82,11 +97,20 @@ public final class Fault {
                 null, 1);
     }
 
+    /** Every matching request waits this long before it is handled, until the fault is cleared. */
+    public static Fault delay(Duration perRequest) {
+        Objects.requireNonNull(perRequest, "perRequest");
+        if (perRequest.isNegative()) {
+            throw new IllegalArgumentException("A delay must not be negative, was " + perRequest);
+        }
+        return new Fault(Kind.DELAY, 0, null, null, 0, null, null, Integer.MAX_VALUE, perRequest);
+    }
+
     /** Only requests with this method and a path (after the port, e.g. {@code /api/sandbox}) matching the regex. */
     public Fault on(String httpMethod, String pathRegex) {
         return new Fault(kind, status, message, bucket, retryAfterSeconds,
                 httpMethod == null ? null : httpMethod.toUpperCase(Locale.ROOT),
-                pathRegex == null ? null : Pattern.compile(pathRegex), times);
+                pathRegex == null ? null : Pattern.compile(pathRegex), times, delay);
     }
 
     /** Applies to this many matching requests (or sandboxes), then is spent. */
@@ -94,12 +118,12 @@ public final class Fault {
         if (count < 1) {
             throw new IllegalArgumentException("times must be at least 1, was " + count);
         }
-        return new Fault(kind, status, message, bucket, retryAfterSeconds, method, path, count);
+        return new Fault(kind, status, message, bucket, retryAfterSeconds, method, path, count, delay);
     }
 
     /** Replaces the message of a status fault's body. */
     public Fault message(String text) {
-        return new Fault(kind, status, text, bucket, retryAfterSeconds, method, path, times);
+        return new Fault(kind, status, text, bucket, retryAfterSeconds, method, path, times, delay);
     }
 
     public Kind kind() {
@@ -122,6 +146,11 @@ public final class Fault {
         return retryAfterSeconds;
     }
 
+    /** How long a {@link Kind#DELAY} fault holds each request; zero for the other kinds. */
+    public Duration delay() {
+        return delay;
+    }
+
     public int times() {
         return times;
     }
@@ -139,7 +168,7 @@ public final class Fault {
 
     @Override
     public String toString() {
-        return "Fault{" + kind + (status > 0 ? " " + status : "") + (bucket != null ? " bucket=" + bucket : "")
+        return "Fault{" + kind + (kind == Kind.DELAY ? " " + delay.toMillis() + " ms" : "") + (status > 0 ? " " + status : "") + (bucket != null ? " bucket=" + bucket : "")
                 + (method != null ? " " + method : "") + (path != null ? " " + path : "") + " x" + times + "}";
     }
 }

@@ -1,5 +1,6 @@
 package dev.magpie.daytona.server;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,9 +35,24 @@ final class Faults {
         return out;
     }
 
-    /** Consumes the first fault that applies to this request. */
+    /** Consumes the first fault that applies to this request, delays aside. */
     synchronized Optional<Fault> take(String method, String path, String bucket) {
-        return consume(a -> a.fault.matches(method, path, bucket));
+        return consume(a -> a.fault.kind() != Fault.Kind.DELAY && a.fault.matches(method, path, bucket));
+    }
+
+    /** The delay this request waits: the sum of the delay faults that apply to it, each used once more. */
+    synchronized Duration delay(String method, String path, String bucket) {
+        Duration total = Duration.ZERO;
+        for (Iterator<Armed> it = armed.iterator(); it.hasNext(); ) {
+            Armed a = it.next();
+            if (a.fault.kind() == Fault.Kind.DELAY && a.fault.matches(method, path, bucket)) {
+                total = total.plus(a.fault.delay());
+                if (--a.remaining == 0) {
+                    it.remove();
+                }
+            }
+        }
+        return total;
     }
 
     /** Consumes a start error for a sandbox being created. */

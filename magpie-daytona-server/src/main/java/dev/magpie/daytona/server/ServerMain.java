@@ -28,7 +28,8 @@ public final class ServerMain {
             "                           status=CODE[,times=N][,method=M][,path=REGEX]",
             "                           rate-limit=BUCKET[,retry-after=S][,times=N]",
             "                           drop-reply[,times=N][,method=M][,path=REGEX]",
-            "                           start-error=REASON[,times=N]");
+            "                           start-error=REASON[,times=N]",
+            "                           delay=D[,times=N][,method=M][,path=REGEX]  (D before each request, e.g. 50ms)");
 
     private ServerMain() {
     }
@@ -114,8 +115,9 @@ public final class ServerMain {
                 break;
             case "drop-reply": fault = Fault.dropReply(); break;
             case "start-error": fault = Fault.startError(fields.get(kind)); break;
+            case "delay": fault = Fault.delay(duration(fields.get(kind))); break;
             default: throw new IllegalArgumentException("unknown fault '" + kind
-                    + "'; expected status, rate-limit, drop-reply or start-error");
+                    + "'; expected status, rate-limit, drop-reply, start-error or delay");
         }
         if (fields.containsKey("method") || fields.containsKey("path")) {
             fault = fault.on(fields.get("method"), fields.get("path"));

@@ -166,7 +166,8 @@ final class Session {
                 + "if [ -f " + dir + "/cwd ]; then cd \"$(cat " + dir + "/cwd)\" 2>/dev/null; fi\n"
                 + "{ " + command + "\n}\n"
                 + "__magpie_rc=$?\n"
-                + "pwd > " + dir + "/cwd; export -p > " + dir + "/env\n"
+                // the runtime's per-process marker stays that of each command, so deleting the session kills it
+                + "pwd > " + dir + "/cwd; export -p | grep -v '[ ]" + DockerRuntime.MARKER + "=' > " + dir + "/env\n"
                 + "exit $__magpie_rc\n";
         Process process = sandbox.runtime.exec(sandbox, script, null, Map.of(), false, null);
         process.getOutputStream().close();

@@ -15,6 +15,7 @@ class ServerMainTest {
         Fault limited = ServerMain.fault("rate-limit=sandbox-create,retry-after=5,times=2");
         Fault drop = ServerMain.fault("drop-reply,method=POST,path=/api/sandbox");
         Fault start = ServerMain.fault("start-error=no capacity");
+        Fault delay = ServerMain.fault("delay=50ms,path=/toolbox/.*");
 
         assertThat(status.kind()).isEqualTo(Fault.Kind.STATUS);
         assertThat(status.status()).isEqualTo(409);
@@ -25,6 +26,9 @@ class ServerMainTest {
         assertThat(limited.retryAfterSeconds()).isEqualTo(5);
         assertThat(drop.kind()).isEqualTo(Fault.Kind.DROP_REPLY);
         assertThat(start.message()).contains("no capacity");
+        assertThat(delay.delay()).isEqualTo(java.time.Duration.ofMillis(50));
+        assertThat(delay.matches("GET", "/toolbox/x/work-dir", null)).isTrue();
+        assertThat(delay.matches("GET", "/api/sandbox", null)).isFalse();
     }
 
     @Test

@@ -107,7 +107,10 @@ public final class DaytonaConfig {
         return apiUrl;
     }
 
-    /** Sent as {@code X-Daytona-Organization-ID} when present (needed with a JWT, not with an API key). */
+    /**
+     * Sent as {@code X-Daytona-Organization-ID} when present and the key is a JWT (three dot-separated parts); an
+     * API key belongs to one organization, so with one the header is left out, as the official SDKs do.
+     */
     public Optional<String> organizationId() {
         return Optional.ofNullable(organizationId);
     }

@@ -101,6 +101,38 @@ public final class DaytonaToolbox {
                 .path("cmdId").asText();
     }
 
+    /**
+     * Runs a command in a session and waits for it to end, streaming its output into the sinks as the reply
+     * arrives ({@code start} runs before); returns its exit code. One request.
+     *
+     * @param limit how long to wait for the reply, or null for as long as the command runs
+     * @throws Http.LostReply when the limit passed or the connection broke: the command may still run
+     */
+    Optional<Integer> run(String sessionId, String command, Duration limit, Runnable start, LogStream.Sink stdout,
+                          LogStream.Sink stderr) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("command", command);
+        body.put("runAsync", false);
+        return http.sendAndWait(Http.post(url("process", "session", sessionId, "exec"), Http.json(body)), false,
+                (status, headers, in) -> {
+                    start.run();
+                    return LogStream.readResult(in, stdout, stderr);
+                }, limit);
+    }
+
+    /** The ids of the session's commands that have no exit code yet. */
+    List<String> runningCommands(String sessionId) {
+        List<String> running = new ArrayList<>();
+        for (JsonNode command : http.send(Http.get(url("process", "session", sessionId)), true).json()
+                .path("commands")) {
+            JsonNode exit = command.get("exitCode");
+            if (exit == null || exit.isNull()) {
+                running.add(command.path("id").asText());
+            }
+        }
+        return running;
+    }
+
     public CommandStatus command(String sessionId, String commandId) {
         HttpUrl command = url("process", "session", sessionId, "command", commandId);
         JsonNode reply = http.send(Http.get(command), true).json();

@@ -24,6 +24,10 @@ import java.util.Optional;
  * sandbox's toolbox (stdout and stderr apart), files are read and written through it, and destroy deletes the
  * sandbox.
  *
+ * <p>Commands run in toolbox sessions the workspace keeps (one per command running at once, created when first
+ * needed, gone with the sandbox): a command without a listener is one request once its session exists, whether
+ * or not it has a timeout; with a listener, it is started and polled (see {@link SessionExec}).
+ *
  * <p>Creation waits for {@code started} (see {@link DaytonaClient#awaitStarted}), then runs the workspace setup
  * (git {@code safe.directory}, git user {@code Magpie <magpie@bot>}, {@code chmod -R 777}, {@code git checkout
  * -- .}, {@code gh auth setup-git}); a failing setup is tolerated and noted in the transcript. Any failure after
@@ -31,9 +35,11 @@ import java.util.Optional;
  * (right after stopping) intervals unless the request sets its own, so a crashed test run does not leave them
  * running.
  *
- * <p>Paths are refused outside the working directory lexically, then through symlinks: before each file operation
- * (and an exec in a subdirectory) one toolbox call resolves the path with {@code realpath -m} in the sandbox,
- * which therefore needs GNU coreutils. Deleting a symlink deletes the link, never its target.
+ * <p>Paths are refused outside the working directory lexically, then through symlinks: each file operation is one
+ * {@code process/execute} that resolves the path with {@code realpath -m} in the sandbox and operates only when
+ * it is inside (see {@link CheckedFiles}; reads past 256 KiB and writes past 48 KiB add the toolbox's download or
+ * upload), and an exec in a subdirectory checks it the same way first. The sandbox therefore needs GNU coreutils
+ * and findutils. Deleting a symlink deletes the link, never its target.
  */
 public final class DaytonaWorkspace implements Workspace {
 
@@ -47,6 +53,8 @@ public final class DaytonaWorkspace implements Workspace {
     private final DaytonaSandbox sandbox;
     private final String workingDir;
     private final RealPathCheck realPaths;
+    private final SessionPool sessions;
+    private final CheckedFiles files;
 
     private DaytonaWorkspace(DaytonaClient client, DaytonaToolbox toolbox, DaytonaSandbox sandbox, String workingDir) {
         this.core = WorkspaceCore.lexical(ProviderId.DAYTONA, this);
@@ -55,6 +63,8 @@ public final class DaytonaWorkspace implements Workspace {
         this.sandbox = sandbox;
         this.workingDir = workingDir;
         this.realPaths = new RealPathCheck(toolbox, workingDir);
+        this.sessions = new SessionPool(toolbox);
+        this.files = new CheckedFiles(toolbox, realPaths);
         core.transcript().addSecret(client.config().apiKey());
     }
 
@@ -170,35 +180,30 @@ public final class DaytonaWorkspace implements Workspace {
         if (request.subdirectory().isPresent()) {
             realPaths.checkDirectory(dir, relative(dir));
         }
-        return SessionExec.run(toolbox, request, dir, request.env());
+        return SessionExec.run(toolbox, sessions, request, dir, request.env());
     }
 
     private byte[] doReadFile(String absolutePath) {
-        realPaths.check(absolutePath, relative(absolutePath));
-        return toolbox.download(absolutePath).orElseThrow(() -> new WorkspaceException("No file at '"
+        return files.read(absolutePath, relative(absolutePath)).orElseThrow(() -> new WorkspaceException("No file at '"
                 + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir + ")."));
     }
 
     private void doWriteFile(String absolutePath, byte[] content) {
-        realPaths.check(absolutePath, relative(absolutePath));
-        toolbox.upload(absolutePath, content);
+        files.write(absolutePath, relative(absolutePath), content);
     }
 
     private boolean doExists(String absolutePath) {
-        realPaths.check(absolutePath, relative(absolutePath));
-        return toolbox.exists(absolutePath);
+        return files.exists(absolutePath, relative(absolutePath));
     }
 
     private List<String> doList(String absolutePath) {
-        realPaths.check(absolutePath, relative(absolutePath));
-        return toolbox.list(absolutePath).orElseThrow(() -> new WorkspaceException("No directory at '"
-                + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir + ")."))
-                .stream().map(DaytonaToolbox.FileEntry::name).sorted().toList();
+        return files.list(absolutePath, relative(absolutePath)).orElseThrow(() -> new WorkspaceException(
+                "No directory at '" + relative(absolutePath) + "' in Daytona sandbox " + id() + " (" + workingDir
+                + ").")).stream().sorted().toList();
     }
 
     private void doDelete(String absolutePath) {
-        realPaths.checkEntry(absolutePath, relative(absolutePath));
-        toolbox.delete(absolutePath);
+        files.delete(absolutePath, relative(absolutePath));
     }
 
     private void doDestroy() {

@@ -56,6 +56,8 @@ final class Http {
 
     private final DaytonaConfig config;
     private final OkHttpClient client;
+    /** For calls whose reply waits on a command with no timeout: no read timeout. */
+    private final OkHttpClient waiting;
 
     Http(DaytonaConfig config) {
         this.config = config;
@@ -63,6 +65,8 @@ final class Http {
                 .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .writeTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .build();
+        this.waiting = client.newBuilder().readTimeout(0, TimeUnit.MILLISECONDS)
+                .dispatcher(InterruptibleCall.DISPATCHER).build();
     }
 
     DaytonaConfig config() {
@@ -128,11 +132,27 @@ final class Http {
      * @throws LostReply when the connection broke before a reply on a call not safe to repeat
      */
     <T> T send(Request request, boolean idempotent, BodyReader<T> reader) {
+        return send(client, request, idempotent, reader);
+    }
+
+    /**
+     * As {@link #send(Request, boolean, BodyReader)}, for a call whose reply comes only when a command ends: no
+     * read timeout applies, an interrupt of the waiting thread cancels it, and the whole call is abandoned ({@link LostReply} when not idempotent) once
+     * {@code limit} has passed, when there is one.
+     */
+    <T> T sendAndWait(Request request, boolean idempotent, BodyReader<T> reader, Duration limit) {
+        OkHttpClient bounded = limit == null ? waiting
+                : waiting.newBuilder().callTimeout(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS).build();
+        return send(bounded, request, idempotent, reader);
+    }
+
+    private <T> T send(OkHttpClient client, Request request, boolean idempotent, BodyReader<T> reader) {
         Request signed = sign(request);
         String what = request.method() + " " + request.url().encodedPath();
         int attempt = 0;
         while (true) {
-            try (Response response = client.newCall(signed).execute()) {
+            okhttp3.Call call = client.newCall(signed);
+            try (Response response = client == this.client ? call.execute() : InterruptibleCall.execute(call)) {
                 ResponseBody body = response.body();
                 int status = response.code();
                 if (status < 300) {
@@ -183,6 +203,11 @@ final class Http {
         T read(int status, Headers headers, InputStream body) throws IOException;
     }
 
+    /** Whether a bearer token is a JWT (three dot-separated parts) rather than an API key. */
+    static boolean isJwt(String token) {
+        return token.split("\\.", -1).length == 3;
+    }
+
     /** The start of an error body: enough for its message, however long the body. */
     private static String errorText(ResponseBody body) throws IOException {
         try (InputStream in = body.byteStream()) {
@@ -195,7 +220,10 @@ final class Http {
                 .header("Authorization", "Bearer " + config.apiKey())
                 .header("X-Daytona-Source", SOURCE)
                 .header("X-Daytona-SDK-Version", SDK_VERSION);
-        config.organizationId().ifPresent(org -> b.header("X-Daytona-Organization-ID", org));
+        if (isJwt(config.apiKey())) {
+            // as the official SDKs: an API key already belongs to one organization, only a JWT names it
+            config.organizationId().ifPresent(org -> b.header("X-Daytona-Organization-ID", org));
+        }
         return b.build();
     }
 

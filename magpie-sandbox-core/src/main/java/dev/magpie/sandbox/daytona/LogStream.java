@@ -28,6 +28,8 @@ final class LogStream {
     private int at;
     private int end;
     private int pushedBack = -1;
+    /** The text of a top-level {@code exitCode} field, when the object had one. */
+    private String exitCode;
 
     private LogStream(InputStream in) {
         this.in = in;
@@ -39,6 +41,22 @@ final class LogStream {
             new LogStream(in).object(stdout, stderr, output);
         } else {
             new LogStream(in).marked(stdout, stderr, output);
+        }
+    }
+
+    /**
+     * Reads a synchronous session command's reply ({@code {"cmdId","exitCode","stdout","stderr",...}}) into the
+     * sinks; returns its exit code, or empty when the reply had none.
+     */
+    static java.util.Optional<Integer> readResult(InputStream in, Sink stdout, Sink stderr) throws IOException {
+        LogStream stream = new LogStream(in);
+        stream.object(stdout, stderr, Sink.NONE);
+        try {
+            return stream.exitCode == null || stream.exitCode.equals("null") ? java.util.Optional.empty()
+                    : java.util.Optional.of(Integer.parseInt(stream.exitCode));
+        } catch (NumberFormatException e) {
+            expect(false, "an integer exitCode");
+            return java.util.Optional.empty();
         }
     }
 
@@ -91,11 +109,16 @@ final class LogStream {
                 case "output" -> output;
                 default -> Sink.NONE;
             };
+            boolean exit = name.toString(StandardCharsets.UTF_8).equals("exitCode");
             c = nonSpace();
             if (c == '"') {
                 string(sink);
             } else {
-                skipValue(c);
+                StringBuilder value = exit ? new StringBuilder() : null;
+                skipValue(c, value);
+                if (exit) {
+                    exitCode = value.toString();
+                }
             }
             c = nonSpace();
             if (c == ',') {
@@ -162,11 +185,14 @@ final class LogStream {
         return value;
     }
 
-    /** Skips a value that is not a string: a number, a literal, or a nested object or array. */
-    private void skipValue(int first) throws IOException {
+    /** Skips a value that is not a string (a number, a literal, or a nested object or array), keeping a scalar's text. */
+    private void skipValue(int first, StringBuilder scalar) throws IOException {
         if (first != '{' && first != '[') {
             int c = first;
             while (c >= 0 && c != ',' && c != '}' && c != ']' && c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                if (scalar != null && scalar.length() < 32) {
+                    scalar.append((char) c);
+                }
                 c = next();
             }
             pushedBack = c;

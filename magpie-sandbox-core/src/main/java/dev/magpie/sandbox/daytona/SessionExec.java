@@ -9,17 +9,22 @@ import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.OutputCollector;
 import dev.magpie.sandbox.internal.ShellWords;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Runs one command through a fresh toolbox session, so stdout and stderr come back apart: create the session,
- * start the command, poll until it has an exit code, read the logs, delete the session. Sessions have no
- * server-side timeout, so the timeout is enforced here: past it the logs so far are read and the session is
- * deleted, which kills the command. While it runs, each poll streams the logs so far and hands the complete lines
- * not seen yet to the listener (when there is one); the logs are never held whole, so output of any size fits in
- * the request's output limit.
+ * Runs one command in a session of the workspace's {@link SessionPool}, so stdout and stderr come back apart. The
+ * command runs in a subshell, so the directory and variables it sets do not carry over to the next command of the
+ * session, and an {@code exit} ends only the subshell.
+ *
+ * <p>Without a listener, one synchronous request runs it and brings its exit code and output back together,
+ * streamed into the collectors. With one, it starts asynchronously and is polled until it has an exit code, each
+ * poll streaming the logs so far to the listener. Sessions have no server-side timeout, so the timeout is enforced
+ * here: past it the request is abandoned (or polling stops), the logs so far are read and the session is deleted,
+ * which kills the command. The logs are never held whole, so output of any size fits in the request's output
+ * limit.
  */
 final class SessionExec {
 
@@ -29,39 +34,37 @@ final class SessionExec {
     private SessionExec() {
     }
 
-    static ExecResult run(DaytonaToolbox toolbox, ExecRequest request, String directory, Map<String, String> env) {
-        String session = "magpie-" + UUID.randomUUID();
+    static ExecResult run(DaytonaToolbox toolbox, SessionPool sessions, ExecRequest request, String directory,
+                          Map<String, String> env) {
         String stdinFile = null;
         if (request.hasStdin()) {
             // Streamed to a file beside the command, which the command line opens as stdin and unlinks at once.
-            stdinFile = (directory.endsWith("/") ? directory : directory + "/") + ".magpie-stdin-" + session;
+            stdinFile = (directory.endsWith("/") ? directory : directory + "/") + ".magpie-stdin-" + UUID.randomUUID();
             toolbox.uploadStdin(stdinFile, request);
         }
-        String line = ShellCommand.build(request, directory, env, stdinFile);
+        String line = "(\n" + ShellCommand.build(request, directory, env, stdinFile) + "\n)";
         long start = System.nanoTime();
-        long deadline = request.timeout().map(t -> start + t.toNanos()).orElse(Long.MAX_VALUE);
+        String session = sessions.take();
+        boolean reusable = false;
         RuntimeException failure = null;
         try {
-            toolbox.createSession(session);
-            String commandId = toolbox.startCommand(session, line);
             Feed feed = new Feed(request);
-            Optional<Integer> exit = Optional.empty();
-            long pause = FIRST_POLL_MS;
-            while (true) {
-                exit = toolbox.command(session, commandId).exitCode();
-                if (exit.isPresent() || System.nanoTime() >= deadline) {
-                    break;
+            Optional<Integer> exit;
+            try {
+                exit = runIn(toolbox, session, line, request, feed, start);
+            } catch (SessionGone gone) {
+                // the kept session is gone (the sandbox restarted, or someone deleted it): so are the others kept
+                sessions.forgetIdle();
+                session = sessions.create();
+                try {
+                    exit = runIn(toolbox, session, line, request, feed, start);
+                } catch (SessionGone again) {
+                    throw again.refusal;
                 }
-                if (request.listener() != OutputListener.NONE) {
-                    feed.read(toolbox, session, commandId, false);
-                }
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                Http.sleep(Duration.ofMillis(Math.max(1, Math.min(pause, left))));
-                pause = Math.min(MAX_POLL_MS, pause * 2);
             }
-            feed.read(toolbox, session, commandId, true);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             boolean timedOut = exit.isEmpty();
+            reusable = !timedOut;
             int code = timedOut ? ExecResult.KILLED : ExitCodes.of(exit.get());
             if (!timedOut && code == 127 && notFound(feed.stderr.text(), request.command().get(0))) {
                 throw new CommandStartException(request.command().get(0), "not found in sandbox "
@@ -73,19 +76,120 @@ final class SessionExec {
             failure = new WorkspaceException("Lost the connection to the toolbox of sandbox " + toolbox.sandboxId()
                     + " while running " + ShellWords.join(request.command()) + ": " + e.getMessage(), e);
             throw failure;
-        } catch (RuntimeException e) {
+        } catch (CommandStartException e) {
             failure = e;
             throw e;
+        } catch (RuntimeException e) {
+            failure = e;
+            reusable = false;
+            throw e;
         } finally {
-            try {
-                Http.uninterrupted(() -> toolbox.deleteSession(session));
-            } catch (RuntimeException cleanup) {
-                if (failure == null) {
-                    throw cleanup;
-                }
-                failure.addSuppressed(cleanup);
+            finish(sessions, session, reusable, failure);
+        }
+    }
+
+    private static Optional<Integer> runIn(DaytonaToolbox toolbox, String session, String line, ExecRequest request,
+                                           Feed feed, long start) {
+        return request.listener() == OutputListener.NONE ? runWaiting(toolbox, session, line, request, feed, start)
+                : poll(toolbox, session, line, request, feed, start);
+    }
+
+    /**
+     * A command refused because its session does not exist (404): it did not run, so it may run in another
+     * session. Never leaves this class.
+     */
+    private static final class SessionGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final DaytonaApiException refusal;
+
+        SessionGone(DaytonaApiException refusal) {
+            super(refusal.getMessage(), refusal, false, false);
+            this.refusal = refusal;
+        }
+    }
+
+    /** Runs the request that starts a command, turning a missing session into {@link SessionGone}. */
+    private static <T> T gone(java.util.function.Supplier<T> start) {
+        try {
+            return start.get();
+        } catch (DaytonaApiException e) {
+            if (e.status() == 404) {
+                throw new SessionGone(e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Gives the session back, or deletes it when its command may still run. A failed delete is thrown when
+     * nothing else failed (a timed-out command may still run), else kept beside the first failure.
+     */
+    private static void finish(SessionPool sessions, String session, boolean reusable, RuntimeException failure) {
+        if (reusable) {
+            sessions.giveBack(session);
+            return;
+        }
+        try {
+            sessions.discard(session);
+        } catch (RuntimeException cleanup) {
+            if (failure == null) {
+                throw cleanup;
+            }
+            failure.addSuppressed(cleanup);
+        }
+    }
+
+    /**
+     * Runs the command in one request that waits for it to end. Past the timeout the request is abandoned: the
+     * command's output so far is read from the session (it is the one command there without an exit code), and
+     * deleting the session afterwards kills it. Empty when it timed out.
+     */
+    private static Optional<Integer> runWaiting(DaytonaToolbox toolbox, String session, String line,
+                                                ExecRequest request, Feed feed, long start) {
+        Duration limit = request.timeout().map(t -> t.minusNanos(System.nanoTime() - start)).orElse(null);
+        try {
+            Optional<Integer> exit = gone(() -> toolbox.run(session, line, limit, feed::startLast, feed.out,
+                    feed.err));
+            feed.close();
+            return exit;
+        } catch (Http.LostReply e) {
+            // the call's own time limit ends it with a bare InterruptedIOException; anything else broke
+            boolean limitPassed = e.getCause() instanceof java.io.InterruptedIOException
+                    && !(e.getCause() instanceof java.net.SocketTimeoutException);
+            if (limit == null || !limitPassed) {
+                throw e;
             }
         }
+        List<String> running = toolbox.runningCommands(session);
+        if (running.size() == 1) {
+            feed.read(toolbox, session, running.get(0), true);
+        } else {
+            feed.close();
+        }
+        return Optional.empty();
+    }
+
+    /** Starts the command and polls it until it ends or times out; empty when it timed out. */
+    private static Optional<Integer> poll(DaytonaToolbox toolbox, String session, String line, ExecRequest request,
+                                          Feed feed, long start) {
+        long deadline = request.timeout().map(t -> start + t.toNanos()).orElse(Long.MAX_VALUE);
+        String commandId = gone(() -> toolbox.startCommand(session, line));
+        Optional<Integer> exit;
+        long pause = FIRST_POLL_MS;
+        while (true) {
+            exit = toolbox.command(session, commandId).exitCode();
+            if (exit.isPresent() || System.nanoTime() >= deadline) {
+                break;
+            }
+            if (request.listener() != OutputListener.NONE) {
+                feed.read(toolbox, session, commandId, false);
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            Http.sleep(Duration.ofMillis(Math.max(1, Math.min(pause, left))));
+            pause = Math.min(MAX_POLL_MS, pause * 2);
+        }
+        feed.read(toolbox, session, commandId, true);
+        return exit;
     }
 
     private static boolean notFound(String stderr, String program) {
@@ -101,8 +205,8 @@ final class SessionExec {
     private static final class Feed {
         final OutputCollector stdout;
         final OutputCollector stderr;
-        private final Channel out;
-        private final Channel err;
+        final Channel out;
+        final Channel err;
 
         Feed(ExecRequest request) {
             stdout = new OutputCollector(request.outputLimit(), OutputListener.Channel.STDOUT, request.listener());
@@ -117,9 +221,19 @@ final class SessionExec {
                 err.start(last);
             }, out, err);
             if (last) {
-                stdout.close();
-                stderr.close();
+                close();
             }
+        }
+
+        /** Readies both streams for the whole output, which follows. */
+        void startLast() {
+            out.start(true);
+            err.start(true);
+        }
+
+        void close() {
+            stdout.close();
+            stderr.close();
         }
     }
 

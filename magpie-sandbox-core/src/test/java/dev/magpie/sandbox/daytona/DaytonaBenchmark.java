@@ -3,6 +3,7 @@ package dev.magpie.sandbox.daytona;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.magpie.daytona.server.DaytonaServer;
+import dev.magpie.daytona.server.Fault;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -24,7 +26,10 @@ import okhttp3.Response;
  *       median at most 150 ms, with a fixed start delay of 1050 ms, half a poll interval off the 100 ms schedule);</li>
  *   <li>exec round trips of the client beside a bare OkHttp call sequence of the same endpoints (target: at most
  *       1.2x);</li>
- *   <li>what the symlink check adds to a file operation: one {@code process/execute} round trip.</li>
+ *   <li>what a file operation costs beside the bare toolbox call (the symlink check and the operation share one
+ *       {@code process/execute});</li>
+ *   <li>with a fixed 50 ms added to every request (a network round trip): requests and wall time of
+ *       {@code exec("true")} and {@code readFile}, and the requests of a create whose sandbox starts in 6 s.</li>
  * </ul>
  * {@code mvn -q -pl magpie-sandbox-core -am -P daytona-benchmark verify -DskipTests}
  */
@@ -42,18 +47,20 @@ public final class DaytonaBenchmark {
                     .owner("benchmark").build();
             DaytonaClient client = DaytonaClient.of(config);
             createLatency(server, client);
+            roundTrips(server, client);
             server.startDelay(Duration.ZERO);
             try (DaytonaWorkspace ws = DaytonaWorkspace.create(client, DaytonaCreateRequest.builder().build(), null)) {
                 OkHttpClient bare = new OkHttpClient();
                 Bare b = new Bare(bare, server.apiKey(), ws.toolbox().url());
-                compare("exec via sessions (workspace.exec vs bare OkHttp sequence)", 30, 200,
-                        () -> time(() -> ws.exec("true")), () -> time(() -> b.sessionExec("true")));
+                String session = b.createSession();
+                compare("exec via a kept session (workspace.exec vs bare OkHttp synchronous session exec)", 30, 200,
+                        () -> time(() -> ws.exec("true")), () -> time(() -> b.sessionExec(session, "true")));
                 compare("process/execute (toolbox.execute vs bare OkHttp POST)", 30, 200,
                         () -> time(() -> ws.toolbox().execute("true", null, Map.of(), null)),
                         () -> time(() -> b.execute("true")));
                 ws.writeString("probe.txt", "x");
                 String probe = ws.workingDir() + "/probe.txt";
-                added("file operations (workspace, with the symlink check, vs the bare toolbox call)", 30, 200,
+                added("file operations (workspace, checked in the same request, vs the bare toolbox call)", 30, 200,
                         () -> time(() -> ws.exists("probe.txt")), () -> time(() -> ws.toolbox().exists(probe)),
                         () -> time(() -> ws.readFile("probe.txt")), () -> time(() -> ws.toolbox().download(probe)));
                 bare.dispatcher().executorService().shutdown();
@@ -82,6 +89,57 @@ public final class DaytonaBenchmark {
         System.out.printf("  started -> DaytonaWorkspace.create    median %6.1f ms  p90 %6.1f ms  (target <= 150 ms: %s)%n",
                 ms(median(workspaceLag)), ms(percentile(workspaceLag, 90)), median(workspaceLag) <= 150_000_000L
                         ? "met" : "MISSED");
+    }
+
+    /** Requests and wall time with a fixed delay on every request, as over a network. */
+    private static void roundTrips(DaytonaServer server, DaytonaClient client) {
+        Duration perRequest = Duration.ofMillis(50);
+        AtomicInteger requests = new AtomicInteger();
+        server.onExchange(e -> requests.incrementAndGet());
+        server.inject(Fault.delay(perRequest));
+        server.startDelay(Duration.ofSeconds(6));
+        try {
+            requests.set(0);
+            DaytonaWorkspace ws = DaytonaWorkspace.create(client, DaytonaCreateRequest.builder().build(), null);
+            int created = requests.get();
+            try {
+                requests.set(0);
+                long first = time(() -> ws.exec("true"));
+                int firstExec = requests.get();
+                ws.writeString("probe.txt", "x");
+                int rounds = 20;
+                List<Long> exec = new ArrayList<>();
+                List<Long> read = new ArrayList<>();
+                List<Long> timed = new ArrayList<>();
+                int[] counts = new int[3];
+                for (int i = 0; i < rounds; i++) {
+                    requests.set(0);
+                    exec.add(time(() -> ws.exec("true")));
+                    counts[0] += requests.getAndSet(0);
+                    read.add(time(() -> ws.readFile("probe.txt")));
+                    counts[1] += requests.getAndSet(0);
+                    timed.add(time(() -> ws.exec(dev.magpie.sandbox.ExecRequest.builder("true")
+                            .timeout(Duration.ofSeconds(30)).build())));
+                    counts[2] += requests.getAndSet(0);
+                }
+                System.out.printf("with %d ms added to every request, %d rounds%n", perRequest.toMillis(), rounds);
+                System.out.printf("  create, sandbox starting in 6 s         %5d requests  (whole create, setup included)%n",
+                        created);
+                System.out.printf("  first exec(\"true\") (makes a session)   %5d requests  %7.1f ms%n", firstExec,
+                        ms(first));
+                System.out.printf("  exec(\"true\")                          %5.1f requests  median %7.1f ms%n",
+                        counts[0] / (double) rounds, ms(median(exec)));
+                System.out.printf("  readFile (1 byte)                      %5.1f requests  median %7.1f ms%n",
+                        counts[1] / (double) rounds, ms(median(read)));
+                System.out.printf("  exec(\"true\") with a 30 s timeout       %5.1f requests  median %7.1f ms%n",
+                        counts[2] / (double) rounds, ms(median(timed)));
+            } finally {
+                ws.destroy();
+            }
+        } finally {
+            server.clearFaults();
+            server.startDelay(Duration.ofMillis(1050));
+        }
     }
 
     private static void compare(String what, int warmup, int rounds, LongSupplier client, LongSupplier bare) {
@@ -150,18 +208,15 @@ public final class DaytonaBenchmark {
             post("/process/execute", "{\"command\":\"" + command + "\"}");
         }
 
-        void sessionExec(String command) {
+        String createSession() {
             String sid = "bare-" + UUID.randomUUID();
             post("/process/session", "{\"sessionId\":\"" + sid + "\"}");
-            String cmd = post("/process/session/" + sid + "/exec", "{\"command\":\"cd /tmp && " + command
-                    + " < /dev/null\",\"runAsync\":true}").path("cmdId").asText();
-            long pause = 2;
-            while (!get("/process/session/" + sid + "/command/" + cmd).has("exitCode")) {
-                sleep(pause);
-                pause = Math.min(200, pause * 2);
-            }
-            get("/process/session/" + sid + "/command/" + cmd + "/logs");
-            send(new Request.Builder().url(toolbox + "/process/session/" + sid).delete());
+            return sid;
+        }
+
+        void sessionExec(String sid, String command) {
+            post("/process/session/" + sid + "/exec", "{\"command\":\"(cd /tmp && " + command
+                    + " < /dev/null)\",\"runAsync\":false}");
         }
 
         private JsonNode post(String path, String body) {
@@ -179,15 +234,6 @@ public final class DaytonaBenchmark {
                 byte[] bytes = response.body().bytes();
                 return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
             } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        private static void sleep(long ms) {
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
         }

@@ -42,10 +42,18 @@ class DaytonaContractTest {
         try (DaytonaWorkspace ws = DAYTONA.gitWorkspace()) {
             ws.exec(ExecRequest.builder("sh", "-c", "echo out; echo err >&2").env("A", "b").build());
             ws.exec(ExecRequest.builder("sleep", "5").timeout(Duration.ofMillis(100)).build());
+            ws.exec(ExecRequest.builder("echo", "heard").listener((channel, line) -> { }).build());
             ws.writeString("a/b.txt", "x");
             ws.readString("a/b.txt");
+            // past what a file operation carries inline: the toolbox's upload and download
+            ws.writeFile("a/big.bin", new byte[CheckedFiles.INLINE_READ + 1]);
+            ws.readFile("a/big.bin");
             ws.exists("a/none");
             ws.list("a");
+            String dir = ws.workingDir() + "/a";
+            ws.toolbox().exists(dir + "/none");
+            ws.toolbox().list(dir);
+            ws.toolbox().delete(dir + "/big.bin");
             ws.delete("a");
             ws.toolbox().execute("echo hi", ws.workingDir(), Map.of("K", "V"), Duration.ofSeconds(5));
             DAYTONA.client().list(Map.of(DaytonaClient.LABEL_OWNER, LocalDaytona.OWNER));
@@ -60,7 +68,8 @@ class DaytonaContractTest {
         assertThat(routes()).contains("POST /api/sandbox", "GET /api/sandbox/{id}", "GET /api/sandbox",
                 "DELETE /api/sandbox/{id}", "GET /api/sandbox/{id}/toolbox-proxy-url", "POST /toolbox/process/execute",
                 "POST /toolbox/process/session", "POST /toolbox/process/session/{id}/exec",
-                "GET /toolbox/process/session/{id}/command/{id}", "GET /toolbox/process/session/{id}/command/{id}/logs",
+                "GET /toolbox/process/session/{id}", "GET /toolbox/process/session/{id}/command/{id}",
+                "GET /toolbox/process/session/{id}/command/{id}/logs",
                 "DELETE /toolbox/process/session/{id}", "POST /toolbox/files/bulk-upload", "GET /toolbox/files/download",
                 "GET /toolbox/files/info", "GET /toolbox/files", "DELETE /toolbox/files", "GET /toolbox/work-dir");
     }

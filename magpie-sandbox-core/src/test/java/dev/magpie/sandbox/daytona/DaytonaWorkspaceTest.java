@@ -10,6 +10,7 @@ import dev.magpie.sandbox.WorkspaceDestroyedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,29 @@ class DaytonaWorkspaceTest {
                 assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("key.txt");
             }
             assertThat(secret.resolve("key.txt")).hasContent("do not touch");
+        }
+    }
+
+    @Test
+    void fileNamesThatAreShellSyntaxAreOnlyNames() throws Exception {
+        List<String> names = List.of("it's.txt", "$(touch pwned).txt", "`touch pwned`", "-rf", "two\nlines",
+                "semi;colon & amp", "naïve ✓.txt");
+        for (String name : names) {
+            shared.writeString("hostile/" + name, name);
+        }
+
+        assertThat(shared.list("hostile")).containsExactlyInAnyOrderElementsOf(names);
+        for (String name : names) {
+            assertThat(shared.exists("hostile/" + name)).as(name).isTrue();
+            assertThat(shared.readString("hostile/" + name)).isEqualTo(name);
+            shared.delete("hostile/" + name);
+            assertThat(shared.exists("hostile/" + name)).as(name).isFalse();
+        }
+        assertThat(shared.list("hostile")).isEmpty();
+        shared.delete("hostile");
+        try (var tree = Files.walk(DAYTONA.server().directory(shared.id()).orElseThrow())) {
+            assertThat(tree.map(p -> p.getFileName().toString())).as("files a name ran as a command made")
+                    .doesNotContain("pwned");
         }
     }
 
