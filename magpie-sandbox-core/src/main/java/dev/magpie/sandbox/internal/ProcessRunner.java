@@ -84,7 +84,16 @@ public final class ProcessRunner {
      * @throws CommandStartException when the program cannot be started
      */
     public ExecResult run(ExecRequest request, File directory, Map<String, String> baseEnv, String owner) {
-        ProcessBuilder builder = new ProcessBuilder(request.command()).directory(directory);
+        return run(request, request.command(), directory, baseEnv, owner);
+    }
+
+    /**
+     * As {@link #run(ExecRequest, File, Map, String)}, starting {@code launch} in place of the request's command (a
+     * launcher that runs it, such as a sandbox); the result names the request's command.
+     */
+    public ExecResult run(ExecRequest request, java.util.List<String> launch, File directory,
+                          Map<String, String> baseEnv, String owner) {
+        ProcessBuilder builder = new ProcessBuilder(launch).directory(directory);
         Map<String, String> environment = builder.environment();
         environment.clear();
         environment.putAll(baseEnv);
