@@ -11,6 +11,7 @@ import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.ProcessRunner;
 import dev.magpie.sandbox.spi.Availability;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +113,9 @@ final class LocalSandbox {
         try {
             List<String> launch = bubblewrap.launch(options, workspace, directory, shareNetwork, commandEnv, limits,
                     processes.procs(), request.command());
-            ExecResult result = runner.run(request, launch, workspace.toFile(), Bubblewrap.LAUNCHER_ENV, owner);
+            // Started in /: the sandbox's first process keeps the launcher's environment, PWD included, and the
+            // workspace's place on this machine is none of the command's business.
+            ExecResult result = runner.run(request, launch, new File("/"), Bubblewrap.LAUNCHER_ENV, owner);
             if (Bubblewrap.couldNotStart(result.exitCode(), result.stderr())) {
                 throw new CommandStartException(request.command().get(0), result.stderr().strip(), null);
             }
