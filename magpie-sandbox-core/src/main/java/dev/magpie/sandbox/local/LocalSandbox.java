@@ -25,8 +25,8 @@ import java.util.TreeMap;
  * policy, limits and process-count group. See {@link Bubblewrap} for what a sandbox sees.
  *
  * <p>A command's environment starts empty: {@code PATH} (the system directories), {@code HOME} ({@code /tmp}, private
- * to the command), {@code LANG} ({@code C.UTF-8}), then the workspace's variables, then the request's. Nothing of
- * this JVM's environment is passed on.
+ * to the command), {@code LANG} ({@code C.UTF-8}) and {@code PWD} (set by bubblewrap), then the workspace's variables,
+ * then the request's. Nothing of this JVM's environment is passed on.
  */
 final class LocalSandbox {
 
