@@ -84,20 +84,22 @@ public final class ProcessRunner {
      * @throws CommandStartException when the program cannot be started
      */
     public ExecResult run(ExecRequest request, File directory, Map<String, String> baseEnv, String owner) {
-        return run(request, request.command(), directory, baseEnv, owner);
+        Map<String, String> environment = new java.util.HashMap<>(baseEnv);
+        environment.putAll(request.env());
+        return run(request, request.command(), directory, environment, owner);
     }
 
     /**
-     * As {@link #run(ExecRequest, File, Map, String)}, starting {@code launch} in place of the request's command (a
-     * launcher that runs it, such as a sandbox); the result names the request's command.
+     * Starts {@code launch}, a launcher that runs the request's command (such as a sandbox), in place of the
+     * command, with exactly {@code launcherEnv}: the request's variables are the launcher's to pass on, and never act
+     * on it. The result names the request's command.
      */
     public ExecResult run(ExecRequest request, java.util.List<String> launch, File directory,
-                          Map<String, String> baseEnv, String owner) {
+                          Map<String, String> launcherEnv, String owner) {
         ProcessBuilder builder = new ProcessBuilder(launch).directory(directory);
         Map<String, String> environment = builder.environment();
         environment.clear();
-        environment.putAll(baseEnv);
-        environment.putAll(request.env());
+        environment.putAll(launcherEnv);
         String execToken = UUID.randomUUID().toString();
         environment.put(EXEC_MARKER, execToken);
         environment.put(OWNER_MARKER, owner);

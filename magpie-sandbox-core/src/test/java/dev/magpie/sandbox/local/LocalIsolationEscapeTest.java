@@ -102,6 +102,19 @@ class LocalIsolationEscapeTest {
     }
 
     @Test
+    void aRequestsVariablesDoNotActOnTheLauncher() throws IOException {
+        Path escaped = hostDir.resolve("escaped");
+        workspace.writeString("bin/bwrap", "#!/bin/sh\necho escaped > " + escaped + "\n");
+        workspace.exec("chmod", "+x", "bin/bwrap");
+        String hostBin = workspace.directory().resolve("bin").toString();
+
+        workspace.exec(ExecRequest.builder("true").env("PATH", hostBin + ":/usr/bin:/bin").build());
+        workspace.exec(ExecRequest.builder("true").env("LD_PRELOAD", hostBin + "/missing.so").build());
+
+        assertThat(escaped).as("written by the workspace's own bwrap, run unsandboxed").doesNotExist();
+    }
+
+    @Test
     void theHostsLoopbackCannotBeReached() throws IOException {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             ExecResult result = workspace.exec("bash", "-c", "echo hello > /dev/tcp/127.0.0.1/$1", "bash",
