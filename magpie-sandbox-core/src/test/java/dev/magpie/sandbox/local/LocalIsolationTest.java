@@ -46,6 +46,22 @@ class LocalIsolationTest {
     }
 
     @Test
+    void aCloneIsIsolatedToo() throws Exception {
+        Path origin = Files.createDirectory(dir.resolve("origin"));
+        Files.writeString(origin.resolve("README.md"), "widgets\n");
+        GitRepos.git(origin, "init", "-q", "-b", "main");
+        GitRepos.git(origin, "add", ".");
+        GitRepos.git(origin, "commit", "-qm", "First commit");
+        try (LocalWorkspace ws = LocalWorkspace.fromClone(CloneSpec.of(origin.toString()), Map.of(), ISOLATED)) {
+            ExecResult log = ws.exec("git", "log", "--format=%s");
+
+            assertThat(log.stdout()).as(log.stderr()).isEqualTo("First commit\n");
+            assertThat(ws.exec("ls", origin.toString()).succeeded()).as("the origin, outside").isFalse();
+            assertThat(ws.readString("README.md")).isEqualTo("widgets\n");
+        }
+    }
+
+    @Test
     void pathsLeavingTheWorkspaceAreRefusedOnThisSide() throws Exception {
         Path outside = Files.createDirectory(dir.resolve("outside"));
         Files.writeString(outside.resolve("secret.txt"), "secret");
