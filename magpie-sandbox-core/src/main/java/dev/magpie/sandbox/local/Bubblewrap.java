@@ -55,7 +55,15 @@ final class Bubblewrap {
 
     /** Whether a sandbox can be made here: bwrap runs {@code true} in one; probed once per program and JVM. */
     Availability availability() {
-        return PROBED.computeIfAbsent(program, Bubblewrap::probe);
+        Availability known = PROBED.get(program);
+        if (known != null) {
+            return known;
+        }
+        Availability probed = probe(program);
+        if (!Thread.currentThread().isInterrupted()) { // an interrupted probe says nothing about the machine
+            PROBED.putIfAbsent(program, probed);
+        }
+        return probed;
     }
 
     /**
