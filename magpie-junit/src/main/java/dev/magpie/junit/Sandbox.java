@@ -91,6 +91,13 @@ public @interface Sandbox {
     /** The working directory inside the sandbox; the provider's default when empty. */
     String workingDir() default "";
 
+    /**
+     * How a local sandbox's commands are isolated: {@code namespaces} runs each in Linux namespaces through
+     * bubblewrap (the sandbox at {@code /workspace}, nothing else writable, no network), {@code none} not at all.
+     * Empty follows {@code magpie.local.isolation}. Containers and remote sandboxes are isolated whatever it says.
+     */
+    String isolation() default "";
+
     /** Environment variables for every command, each {@code NAME=value}. */
     String[] env() default {};
 

@@ -1,6 +1,7 @@
 package dev.magpie.junit;
 
 import dev.magpie.sandbox.InvalidInputException;
+import dev.magpie.sandbox.Isolation;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceSpec;
@@ -22,6 +23,7 @@ final class SpecResolver {
     WorkspaceSpec spec(Declaration declaration) {
         Sandbox sandbox = declaration.annotation();
         String provider = resolve(declaration, "provider", sandbox.provider());
+        String isolation = resolve(declaration, "isolation", sandbox.isolation());
         try {
             WorkspaceSpec.Builder builder = WorkspaceSpec.builder()
                     .provider(provider.isBlank() ? null : ProviderId.of(provider))
@@ -29,7 +31,8 @@ final class SpecResolver {
                     .cloneFrom(resolve(declaration, "cloneFrom", sandbox.cloneFrom()))
                     .ref(resolve(declaration, "ref", sandbox.ref()))
                     .snapshot(resolve(declaration, "snapshot", sandbox.snapshot()))
-                    .workingDir(resolve(declaration, "workingDir", sandbox.workingDir()));
+                    .workingDir(resolve(declaration, "workingDir", sandbox.workingDir()))
+                    .isolation(isolation.isBlank() ? null : Isolation.of(isolation));
             for (String entry : sandbox.env()) {
                 int eq = entry.indexOf('=');
                 if (eq <= 0) {

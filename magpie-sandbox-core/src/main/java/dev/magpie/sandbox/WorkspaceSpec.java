@@ -21,6 +21,7 @@ public final class WorkspaceSpec {
     private final String snapshot;
     private final String workingDir;
     private final Map<String, String> env;
+    private final Isolation isolation;
 
     private WorkspaceSpec(Builder builder) {
         this.provider = builder.provider;
@@ -31,6 +32,7 @@ public final class WorkspaceSpec {
         this.snapshot = builder.snapshot;
         this.workingDir = builder.workingDir;
         this.env = Map.copyOf(builder.env);
+        this.isolation = builder.isolation;
         if (path != null && cloneFrom != null) {
             throw new InvalidInputException("path and cloneFrom exclude each other, but both are set: path = '" + path
                     + "', cloneFrom = '" + Redactor.redact(cloneFrom) + "'. Keep one of them.");
@@ -57,7 +59,7 @@ public final class WorkspaceSpec {
 
     public Builder newBuilder() {
         Builder builder = new Builder().provider(provider).path(path).cloneFrom(cloneFrom).ref(ref).snapshot(snapshot)
-                .workingDir(workingDir);
+                .workingDir(workingDir).isolation(isolation);
         builder.env.putAll(env);
         builder.depth = depth;
         return builder;
@@ -103,6 +105,14 @@ public final class WorkspaceSpec {
         return env;
     }
 
+    /**
+     * How a local workspace's commands are isolated; empty follows the configuration
+     * ({@code magpie.local.isolation}). Containers and remote sandboxes are isolated whatever it says.
+     */
+    public Optional<Isolation> isolation() {
+        return Optional.ofNullable(isolation);
+    }
+
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder("WorkspaceSpec{provider=").append(provider == null ? "auto" : provider);
@@ -112,6 +122,7 @@ public final class WorkspaceSpec {
         depth().ifPresent(d -> out.append(", depth=").append(d));
         snapshot().ifPresent(s -> out.append(", snapshot=").append(s));
         workingDir().ifPresent(w -> out.append(", workingDir=").append(w));
+        isolation().ifPresent(i -> out.append(", isolation=").append(i.key()));
         return out.append('}').toString();
     }
 
@@ -125,6 +136,7 @@ public final class WorkspaceSpec {
         private String snapshot;
         private String workingDir;
         private final Map<String, String> env = new LinkedHashMap<>();
+        private Isolation isolation;
 
         private Builder() {
         }
@@ -173,6 +185,12 @@ public final class WorkspaceSpec {
 
         public Builder env(String name, String value) {
             env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** How a local workspace's commands are isolated; null follows the configuration. */
+        public Builder isolation(Isolation value) {
+            this.isolation = value;
             return this;
         }
 

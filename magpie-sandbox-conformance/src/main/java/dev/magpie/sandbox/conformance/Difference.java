@@ -14,5 +14,18 @@ public enum Difference {
      * A process killed by a signal does not report {@link dev.magpie.sandbox.ExecResult#KILLED}, for example when
      * the service only passes on the exit status of a shell wrapped around the command.
      */
-    SIGNAL_EXIT_CODE
+    SIGNAL_EXIT_CODE,
+
+    /**
+     * Each command has a process tree of its own, which ends with it: process ids one command sees mean nothing to
+     * the next, so a later command cannot look for an earlier one's processes (there are none left to find).
+     */
+    PROCESSES_PER_COMMAND,
+
+    /**
+     * Commands can write nowhere outside the working directory that outlasts them (each has a private
+     * {@code /tmp}), so the contract cannot plant a directory outside with a command to check that file operations
+     * leave it alone. The provider proves its path refusals with tests of its own.
+     */
+    NO_SHARED_OUTSIDE
 }

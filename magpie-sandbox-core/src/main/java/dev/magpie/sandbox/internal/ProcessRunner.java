@@ -87,11 +87,22 @@ public final class ProcessRunner {
      * @throws CommandStartException when the program cannot be started
      */
     public ExecResult run(ExecRequest request, File directory, Map<String, String> baseEnv, String owner) {
-        ProcessBuilder builder = new ProcessBuilder(request.command()).directory(directory);
+        Map<String, String> environment = new java.util.HashMap<>(baseEnv);
+        environment.putAll(request.env());
+        return run(request, request.command(), directory, environment, owner);
+    }
+
+    /**
+     * Starts {@code launch}, a launcher that runs the request's command (such as a sandbox), in place of the
+     * command, with exactly {@code launcherEnv}: the request's variables are the launcher's to pass on, and never act
+     * on it. The result names the request's command.
+     */
+    public ExecResult run(ExecRequest request, java.util.List<String> launch, File directory,
+                          Map<String, String> launcherEnv, String owner) {
+        ProcessBuilder builder = new ProcessBuilder(launch).directory(directory);
         Map<String, String> environment = builder.environment();
         environment.clear();
-        environment.putAll(baseEnv);
-        environment.putAll(request.env());
+        environment.putAll(launcherEnv);
         String execToken = UUID.randomUUID().toString();
         environment.put(EXEC_MARKER, execToken);
         environment.put(OWNER_MARKER, owner);

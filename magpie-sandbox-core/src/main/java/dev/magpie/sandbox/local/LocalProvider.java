@@ -1,6 +1,7 @@
 package dev.magpie.sandbox.local;
 
 import dev.magpie.sandbox.InvalidInputException;
+import dev.magpie.sandbox.Isolation;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
@@ -9,11 +10,12 @@ import dev.magpie.sandbox.spi.Availability;
 import dev.magpie.sandbox.spi.WorkspaceProvider;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The {@code local} provider: an existing directory ({@code path}), a fresh clone ({@code clone}, {@code ref},
- * {@code depth}) or an empty temporary directory. Registered through {@link java.util.ServiceLoader}.
+ * {@code depth}) or an empty temporary directory, its commands isolated or not ({@code isolation}). Registered through {@link java.util.ServiceLoader}.
  */
 public final class LocalProvider implements WorkspaceProvider {
 
@@ -43,11 +45,20 @@ public final class LocalProvider implements WorkspaceProvider {
 
     @Override
     public Availability availability(Settings settings) {
+        if (LocalSandbox.isolation(settings) == Isolation.NAMESPACES) {
+            Availability sandboxes = LocalSandbox.availability(settings);
+            return sandboxes.available() ? sandboxes : Availability.unavailable(LocalWorkspace.ISOLATION_KEY
+                    + " = namespaces, but " + sandboxes.reason());
+        }
         return Availability.AVAILABLE;
     }
 
     @Override
-    public Workspace create(WorkspaceSpec spec, Settings settings) {
+    public Workspace create(WorkspaceSpec spec, Settings configured) {
+        // The spec's isolation overrides the configuration's.
+        Settings settings = spec.isolation().map(isolation -> Settings.builder()
+                .values(Map.of(LocalWorkspace.ISOLATION_KEY, isolation.key())).source(configured::get).build())
+                .orElse(configured);
         if (spec.path().isPresent()) {
             Path path = Path.of(spec.path().get());
             return LocalWorkspace.fromPath(spec.workingDir().map(path::resolve).orElse(path), spec.env(), settings);

@@ -2,12 +2,14 @@ package dev.magpie.sandbox.local;
 
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.Isolation;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Transcript;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.GithubShorthand;
+import dev.magpie.sandbox.internal.PathRules;
 import dev.magpie.sandbox.internal.TreeDeleter;
 import dev.magpie.sandbox.internal.WorkspaceCore;
 import java.io.File;
@@ -39,6 +41,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link ExecResult#KILLED}. File operations resolve paths from the working directory, opened once, one component
  * at a time without letting the system follow a link: a symlink leading inside is followed, one leading outside
  * is refused, and processes swapping directories for symlinks meanwhile cannot lead a call outside. Thread-safe.
+ *
+ * <p>With {@value #ISOLATION_KEY} {@code = namespaces} (or {@link dev.magpie.sandbox.WorkspaceSpec#isolation()})
+ * each command runs in a sandbox of its own made by bubblewrap: the directory, mounted at {@code /workspace}, is
+ * the only writable place it sees beside a private {@code /tmp}; the system directories are read-only; it has its
+ * own process tree, which ends with the command (nothing it starts outlives it); no network unless
+ * {@value #NETWORK_KEY} {@code = host}; resource limits ({@code magpie.local.limit.*}); and an environment of
+ * {@code PATH}, {@code HOME=/tmp} and {@code LANG=C.UTF-8} plus the workspace's and the request's variables only.
+ * {@link #workingDir()} is then {@code /workspace}, and file operations take paths under it (or relative ones),
+ * carried out from this side on the directory. Where bubblewrap is missing or cannot make namespaces, creating such
+ * a workspace throws {@link dev.magpie.sandbox.ProviderUnavailableException} with the reason; it never runs
+ * commands unisolated instead.
  */
 public final class LocalWorkspace implements Workspace {
 
@@ -59,6 +72,20 @@ public final class LocalWorkspace implements Workspace {
      * {@code *} matching a prefix ({@code PATH,HOME,LC_*,MAVEN_OPTS}). Replaces the default list.
      */
     public static final String INHERIT_ENV_KEY = "magpie.local.inherit-env";
+    /** How commands are isolated: {@code none} (the default) or {@code namespaces}; see {@link Isolation}. */
+    public static final String ISOLATION_KEY = "magpie.local.isolation";
+    /** The network of isolated commands: {@code none} (the default: only their own loopback) or {@code host}. */
+    public static final String NETWORK_KEY = "magpie.sandbox.network";
+    /** The bubblewrap program of isolated workspaces (default {@code bwrap} on the PATH). */
+    public static final String BWRAP_KEY = "magpie.local.bwrap";
+    /** How many processes an isolated workspace's commands may have at once (default 1024), where cgroups allow. */
+    public static final String LIMIT_PROCESSES_KEY = "magpie.local.limit.processes";
+    /** The largest file an isolated command may write ({@code 512m}, {@code 4g}, {@code unlimited}; default 4g). */
+    public static final String LIMIT_FILE_SIZE_KEY = "magpie.local.limit.file-size";
+    /** The CPU time of each process of an isolated command ({@code 30s}, {@code unlimited}, the default). */
+    public static final String LIMIT_CPU_TIME_KEY = "magpie.local.limit.cpu-time";
+    /** The address space of each process of an isolated command ({@code 2g}, {@code unlimited}, the default). */
+    public static final String LIMIT_MEMORY_KEY = "magpie.local.limit.memory";
 
     private final WorkspaceCore core;
     private final Path directory;
@@ -67,14 +94,20 @@ public final class LocalWorkspace implements Workspace {
     private final LocalFiles files;
     private final LocalRuntime runtime;
     private final String owner = UUID.randomUUID().toString();
+    private final LocalSandbox sandbox;
     private final AtomicBoolean ranCommands = new AtomicBoolean();
 
     private LocalWorkspace(Path realDirectory, boolean owned, Map<String, String> env, Settings settings,
                            LocalRuntime runtime) {
-        this.core = WorkspaceCore.lexical(ProviderId.LOCAL, this);
         this.directory = realDirectory;
         this.owned = owned;
-        this.env = Map.copyOf(LocalEnvironment.of(settings, env));
+        this.sandbox = LocalSandbox.isolation(settings) == Isolation.NAMESPACES
+                ? LocalSandbox.open(settings, env, owner) : null;
+        // Isolated, users see /workspace; the files are reached on this side, under the directory.
+        this.core = sandbox == null ? WorkspaceCore.lexical(ProviderId.LOCAL, this)
+                : new WorkspaceCore(ProviderId.LOCAL, this, path -> realDirectory
+                        + PathRules.resolve(Bubblewrap.WORKSPACE, path).substring(Bubblewrap.WORKSPACE.length()));
+        this.env = sandbox == null ? Map.copyOf(LocalEnvironment.of(settings, env)) : sandbox.env();
         core.addSecretsOf(this.env);
         this.files = LocalFiles.open(realDirectory);
         this.runtime = runtime;
@@ -97,6 +130,7 @@ public final class LocalWorkspace implements Workspace {
                     + directory.toAbsolutePath() + (Files.exists(directory) ? " is not a directory" : " does not exist")
                     + ". Create it first or point at another path.");
         }
+        checkIsolation(settings);
         try {
             return new LocalWorkspace(directory.toRealPath(), false, env, settings, LocalRuntime.shared());
         } catch (IOException e) {
@@ -111,6 +145,7 @@ public final class LocalWorkspace implements Workspace {
 
     /** A new empty temporary directory with extra environment variables, configured by {@code settings}. */
     public static LocalWorkspace temporary(Map<String, String> env, Settings settings) {
+        checkIsolation(settings);
         LocalRuntime runtime = LocalRuntime.shared();
         return new LocalWorkspace(runtime.tempDirs().create("temp"), true, env, settings, runtime);
     }
@@ -133,6 +168,7 @@ public final class LocalWorkspace implements Workspace {
      * @throws WorkspaceException when the clone fails; the message carries git's stderr, credentials redacted
      */
     public static LocalWorkspace fromClone(CloneSpec spec, Map<String, String> env, Settings settings) {
+        checkIsolation(settings);
         LocalRuntime runtime = LocalRuntime.shared();
         Path clone = runtime.cloner().cloneInto(spec, settings);
         return new LocalWorkspace(clone, true, env, settings, runtime);
@@ -141,6 +177,11 @@ public final class LocalWorkspace implements Workspace {
     /** The directory on this machine (its real path). */
     public Path directory() {
         return directory;
+    }
+
+    /** How this workspace's commands are isolated. */
+    public Isolation isolation() {
+        return sandbox == null ? Isolation.NONE : Isolation.NAMESPACES;
     }
 
     /** Whether destroy deletes the directory. */
@@ -155,7 +196,7 @@ public final class LocalWorkspace implements Workspace {
 
     @Override
     public String workingDir() {
-        return directory.toString();
+        return sandbox == null ? directory.toString() : Bubblewrap.WORKSPACE;
     }
 
     @Override
@@ -218,7 +259,17 @@ public final class LocalWorkspace implements Workspace {
                     + ". Create it first, or pass a subdirectory that exists.");
         }
         ranCommands.set(true);
+        if (sandbox != null) {
+            return sandbox.run(runtime.runner(), request, directory, LocalSandbox.inside(directory, where), owner);
+        }
         return runtime.runner().run(request, new File(where), env, owner);
+    }
+
+    /** Refuses, before anything is created, an isolation that cannot be had here. */
+    private static void checkIsolation(Settings settings) {
+        if (LocalSandbox.isolation(settings) == Isolation.NAMESPACES) {
+            LocalSandbox.check(settings);
+        }
     }
 
     private byte[] doReadFile(String absolutePath) {
@@ -245,6 +296,9 @@ public final class LocalWorkspace implements Workspace {
         // Every process first: one left running could write into the directory while it is deleted.
         if (ranCommands.get()) {
             runtime.runner().killOwned(owner, owned ? directory : null);
+        }
+        if (sandbox != null) {
+            sandbox.close();
         }
         files.close();
         if (owned) {

@@ -1,0 +1,159 @@
+package dev.magpie.sandbox.local;
+
+import dev.magpie.sandbox.spi.Availability;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Commands in Linux namespaces through bubblewrap ({@code bwrap}): what the sandbox of an isolated local workspace
+ * sees, and whether this machine can make one.
+ *
+ * <p>The sandbox: the workspace bound read-write at {@link #WORKSPACE}; {@code /usr}, {@code /etc} and the
+ * {@code /bin}, {@code /sbin}, {@code /lib*} of the host read-only (symlinks where the host has merged them into
+ * {@code /usr}); a fresh {@code /proc} and {@code /dev}; a private {@code /tmp}; nothing else of the host's files.
+ * New user, PID, IPC, UTS and cgroup namespaces, and a network namespace with only its own loopback unless the
+ * network is shared. Every capability is dropped, even root's, so that mounts stay as made. The process ID
+ * namespace ends with the command: what it left running is killed with it.
+ *
+ * <p>The options, which carry the environment's values, reach bwrap through a file descriptor rather than its
+ * command line, where every user of the machine could read them; the host side runs with a fixed environment, so
+ * that no variable meant for the command (a loader's {@code LD_PRELOAD}) acts on the launcher.
+ */
+final class Bubblewrap {
+
+    /** Where the workspace is mounted inside the sandbox. */
+    static final String WORKSPACE = "/workspace";
+
+    /** The host side's environment: only what the launcher itself needs. */
+    static final Map<String, String> LAUNCHER_ENV = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+
+    /**
+     * Opens the options file as fd 3, joins the process-count group, sets the resource limits and replaces itself
+     * with bwrap: one shell, no other program, between the JVM and the sandbox.
+     */
+    private static final String LAUNCHER = "exec 3<\"$1\" || exit 125\n"
+            + "echo $$ >\"$2\" || { echo 'magpie: could not join the process-count group '\"$2\" >&2; exit 125; }\n"
+            + "ulimit -f \"$3\" && ulimit -t \"$4\" && ulimit -v \"$5\" || exit 125\n"
+            + "shift 5\n"
+            + "exec \"$@\"\n";
+
+    private static final List<String> SYSTEM_LINKS = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
+    private static final Map<String, Availability> PROBED = new ConcurrentHashMap<>();
+
+    private final String program;
+
+    Bubblewrap(String program) {
+        this.program = program;
+    }
+
+    /** Whether a sandbox can be made here: bwrap runs {@code true} in one; probed once per program and JVM. */
+    Availability availability() {
+        Availability known = PROBED.get(program);
+        if (known != null) {
+            return known;
+        }
+        Availability probed = probe(program);
+        if (!Thread.currentThread().isInterrupted()) { // an interrupted probe says nothing about the machine
+            PROBED.putIfAbsent(program, probed);
+        }
+        return probed;
+    }
+
+    /**
+     * The command that runs {@code command} in a sandbox of {@code workspace}.
+     *
+     * @param optionsFile  a file of this JVM's own (mode 0600) to receive the options; delete it after the run
+     * @param directory    the working directory inside the sandbox, at or below {@link #WORKSPACE}
+     * @param pidsProcs    the {@code cgroup.procs} of the process-count group, or {@code /dev/null}
+     */
+    List<String> launch(Path optionsFile, Path workspace, String directory, boolean shareNetwork,
+                        Map<String, String> env, Limits limits, Path pidsProcs, List<String> command)
+            throws IOException {
+        List<String> options = new ArrayList<>(systemOptions(shareNetwork));
+        options.addAll(List.of("--bind", workspace.toString(), WORKSPACE, "--chdir", directory, "--clearenv"));
+        env.forEach((name, value) -> options.addAll(List.of("--setenv", name, value)));
+        StringBuilder text = new StringBuilder();
+        options.forEach(option -> text.append(option).append('\0'));
+        Files.writeString(optionsFile, text, StandardCharsets.UTF_8);
+        List<String> launch = new ArrayList<>(List.of("/bin/sh", "-c", LAUNCHER, "sh", optionsFile.toString(),
+                pidsProcs.toString(), limits.fileSizeBlocks(), limits.cpuSeconds(), limits.memoryKib(), program,
+                "--args", "3", "--"));
+        launch.addAll(command);
+        return launch;
+    }
+
+    /** Whether bwrap's report on stderr says that the program itself could not be started in the sandbox. */
+    static boolean couldNotStart(int exitCode, String stderr) {
+        return exitCode == 1 && stderr.startsWith("bwrap: execvp ");
+    }
+
+    private static List<String> systemOptions(boolean shareNetwork) {
+        List<String> options = new ArrayList<>(List.of("--unshare-all", "--die-with-parent", "--new-session",
+                "--cap-drop", "ALL", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"));
+        if (shareNetwork) {
+            options.add("--share-net");
+        }
+        for (String link : SYSTEM_LINKS) {
+            Path path = Path.of(link);
+            if (Files.isSymbolicLink(path)) {
+                try {
+                    options.addAll(List.of("--symlink", Files.readSymbolicLink(path).toString(), link));
+                } catch (IOException e) {
+                    // Unreadable: the sandbox goes without it.
+                }
+            } else if (Files.isDirectory(path)) {
+                options.addAll(List.of("--ro-bind", link, link));
+            }
+        }
+        options.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
+        return options;
+    }
+
+    private static Availability probe(String program) {
+        List<String> command = new ArrayList<>(List.of(program));
+        command.addAll(systemOptions(false));
+        command.addAll(List.of("--", "true"));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            byte[] output = process.getInputStream().readNBytes(4096);
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return Availability.unavailable("'" + program + "' did not finish making a test sandbox within 30 s."
+                        + " Check that it works (" + program + " --unshare-all --ro-bind / / true), or set "
+                        + LocalWorkspace.ISOLATION_KEY + "=none.");
+            }
+            if (process.exitValue() != 0) {
+                return Availability.unavailable("'" + program + "' could not make a sandbox here (exit "
+                        + process.exitValue() + ": " + new String(output, StandardCharsets.UTF_8).strip()
+                        + "). User namespaces must be allowed: sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu"
+                        + " kernel.apparmor_restrict_unprivileged_userns=0; inside a container, run it with"
+                        + " --privileged or a seccomp profile that allows them. Or set "
+                        + LocalWorkspace.ISOLATION_KEY + "=none.");
+            }
+            return Availability.AVAILABLE;
+        } catch (IOException e) {
+            return Availability.unavailable("isolated local workspaces need bubblewrap, but '" + program
+                    + "' could not be started (" + e.getMessage() + "). Install it (apt-get install bubblewrap,"
+                    + " dnf install bubblewrap), set " + LocalWorkspace.BWRAP_KEY + " to its path, or set "
+                    + LocalWorkspace.ISOLATION_KEY + "=none.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Availability.unavailable("interrupted while checking that '" + program + "' can make a sandbox.");
+        }
+    }
+
+    /**
+     * Resource limits of each sandboxed command (its processes each), as {@code ulimit} values: a number or
+     * {@code unlimited}.
+     */
+    record Limits(String fileSizeBlocks, String cpuSeconds, String memoryKib) {
+    }
+}
