@@ -22,6 +22,7 @@ public final class DaytonaCreateRequest {
     private final String target;
     private final Integer autoStopMinutes;
     private final Integer autoDeleteMinutes;
+    private final Boolean networkBlockAll;
 
     private DaytonaCreateRequest(Builder b) {
         this.snapshot = b.snapshot;
@@ -32,6 +33,7 @@ public final class DaytonaCreateRequest {
         this.target = b.target;
         this.autoStopMinutes = b.autoStopMinutes;
         this.autoDeleteMinutes = b.autoDeleteMinutes;
+        this.networkBlockAll = b.networkBlockAll;
     }
 
     public static Builder builder() {
@@ -45,6 +47,7 @@ public final class DaytonaCreateRequest {
         b.volumes.addAll(volumes);
         b.autoStopMinutes = autoStopMinutes;
         b.autoDeleteMinutes = autoDeleteMinutes;
+        b.networkBlockAll = networkBlockAll;
         return b;
     }
 
@@ -81,6 +84,11 @@ public final class DaytonaCreateRequest {
         return Optional.ofNullable(autoDeleteMinutes);
     }
 
+    /** Whether all network traffic of the sandbox is blocked; Daytona's default when empty. */
+    public Optional<Boolean> networkBlockAll() {
+        return Optional.ofNullable(networkBlockAll);
+    }
+
     /** The {@code CreateSandbox} body of the API. */
     Map<String, Object> toJson() {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -104,6 +112,7 @@ public final class DaytonaCreateRequest {
         }
         autoStopMinutes().ifPresent(m -> body.put("autoStopInterval", m));
         autoDeleteMinutes().ifPresent(m -> body.put("autoDeleteInterval", m));
+        networkBlockAll().ifPresent(b -> body.put("networkBlockAll", b));
         return body;
     }
 
@@ -122,6 +131,7 @@ public final class DaytonaCreateRequest {
         private String target;
         private Integer autoStopMinutes;
         private Integer autoDeleteMinutes;
+        private Boolean networkBlockAll;
 
         private Builder() {
         }
@@ -179,6 +189,12 @@ public final class DaytonaCreateRequest {
         /** Minutes after stopping before Daytona deletes the sandbox; 0 deletes it right after it stops. */
         public Builder autoDeleteMinutes(int minutes) {
             this.autoDeleteMinutes = minutes;
+            return this;
+        }
+
+        /** Blocks all network traffic of the sandbox ({@code networkBlockAll}), or lets Daytona's default apply. */
+        public Builder networkBlockAll(boolean blocked) {
+            this.networkBlockAll = blocked;
             return this;
         }
 

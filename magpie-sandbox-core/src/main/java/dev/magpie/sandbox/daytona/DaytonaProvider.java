@@ -2,6 +2,7 @@ package dev.magpie.sandbox.daytona;
 
 import dev.magpie.sandbox.ConfigurationException;
 import dev.magpie.sandbox.InvalidInputException;
+import dev.magpie.sandbox.NetworkPolicy;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.Settings;
@@ -40,6 +41,7 @@ public final class DaytonaProvider implements WorkspaceProvider {
         }
         settings.env("DAYTONA_ENV").ifPresent(DaytonaProvider::parsePairs);
         volume(settings);
+        NetworkPolicy.from(settings);
     }
 
     @Override
@@ -59,6 +61,7 @@ public final class DaytonaProvider implements WorkspaceProvider {
         settings.env("DAYTONA_ENV").ifPresent(list -> request.env(parsePairs(list)));
         request.env(spec.env());
         volume(settings).ifPresent(request::volume);
+        NetworkPolicy.from(settings).ifPresent(policy -> request.networkBlockAll(policy == NetworkPolicy.NONE));
         return DaytonaWorkspace.create(DaytonaClient.of(DaytonaConfig.fromSettings(settings)), request.build(),
                 spec.workingDir().orElse(null));
     }

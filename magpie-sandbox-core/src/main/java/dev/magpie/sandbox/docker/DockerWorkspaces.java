@@ -3,6 +3,7 @@ package dev.magpie.sandbox.docker;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.ConfigurationException;
 import dev.magpie.sandbox.InvalidInputException;
+import dev.magpie.sandbox.NetworkPolicy;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.internal.GithubShorthand;
 import java.util.Locale;
@@ -19,8 +20,6 @@ public final class DockerWorkspaces {
     public static final String IMAGE_KEY = "magpie.docker.image";
     /** The working directory when the spec names none; default {@value DockerWorkspace#DEFAULT_WORKING_DIR}. */
     public static final String WORKING_DIR_KEY = "magpie.docker.working-dir";
-    /** {@code false} starts containers without a network. */
-    public static final String NETWORK_KEY = "magpie.docker.network";
     /** A memory limit such as {@code 512m} or {@code 2g}; none by default. */
     public static final String MEMORY_KEY = "magpie.docker.memory";
     /** A CPU limit in cores such as {@code 1.5}; none by default. */
@@ -46,6 +45,7 @@ public final class DockerWorkspaces {
                     + " a directory in.");
         }
         image(spec, settings);
+        NetworkPolicy.from(settings);
         memory(settings);
         cpus(settings);
         cloneMode(settings);
@@ -57,7 +57,7 @@ public final class DockerWorkspaces {
         DockerWorkspaceBuilder builder = DockerWorkspace.builder(image)
                 .workingDir(spec.workingDir().orElse(settings.get(WORKING_DIR_KEY, DockerWorkspace.DEFAULT_WORKING_DIR)))
                 .env(spec.env())
-                .network(settings.getBoolean(NETWORK_KEY, true))
+                .network(NetworkPolicy.from(settings).orElse(NetworkPolicy.HOST) == NetworkPolicy.HOST)
                 .memoryBytes(memory(settings))
                 .cpus(cpus(settings))
                 .cloneMode(cloneMode(settings))

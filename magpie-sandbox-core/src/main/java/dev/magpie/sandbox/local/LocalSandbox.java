@@ -5,6 +5,7 @@ import dev.magpie.sandbox.ConfigurationException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.Isolation;
+import dev.magpie.sandbox.NetworkPolicy;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.Settings;
@@ -148,12 +149,7 @@ final class LocalSandbox {
     }
 
     private static boolean network(Settings settings) {
-        String value = settings.get(LocalWorkspace.NETWORK_KEY, "none");
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "none" -> false;
-            case "host" -> true;
-            default -> throw new ConfigurationException(LocalWorkspace.NETWORK_KEY, value, "none or host");
-        };
+        return NetworkPolicy.from(settings).orElse(NetworkPolicy.NONE) == NetworkPolicy.HOST;
     }
 
     private static long processLimit(Settings settings) {

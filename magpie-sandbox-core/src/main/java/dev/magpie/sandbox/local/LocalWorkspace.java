@@ -3,6 +3,7 @@ package dev.magpie.sandbox.local;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.Isolation;
+import dev.magpie.sandbox.NetworkPolicy;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Transcript;
@@ -75,7 +76,7 @@ public final class LocalWorkspace implements Workspace {
     /** How commands are isolated: {@code none} (the default) or {@code namespaces}; see {@link Isolation}. */
     public static final String ISOLATION_KEY = "magpie.local.isolation";
     /** The network of isolated commands: {@code none} (the default: only their own loopback) or {@code host}. */
-    public static final String NETWORK_KEY = "magpie.sandbox.network";
+    public static final String NETWORK_KEY = NetworkPolicy.KEY;
     /** The bubblewrap program of isolated workspaces (default {@code bwrap} on the PATH). */
     public static final String BWRAP_KEY = "magpie.local.bwrap";
     /** How many processes an isolated workspace's commands may have at once (default 1024), where cgroups allow. */

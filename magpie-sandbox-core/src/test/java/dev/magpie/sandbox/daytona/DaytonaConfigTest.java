@@ -1,11 +1,13 @@
 package dev.magpie.sandbox.daytona;
 
-import dev.magpie.sandbox.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.magpie.sandbox.ProviderUnavailableException;
+import dev.magpie.sandbox.ConfigurationException;
+import dev.magpie.sandbox.InvalidInputException;
+import dev.magpie.sandbox.NetworkPolicy;
 import dev.magpie.sandbox.ProviderId;
+import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceSpec;
@@ -93,6 +95,22 @@ class DaytonaConfigTest {
             assertThat(ws.shell("echo $STAGE; cat README.md").stdout()).isEqualTo("test\nwidgets\n");
         }
         assertThat(DAYTONA.server().sandboxIds()).isEmpty();
+    }
+
+    @Test
+    void theSharedNetworkPolicyNoneBlocksAllTrafficOfTheSandbox() {
+        Settings settings = settings(Map.of(DaytonaConfig.API_KEY, DAYTONA.server().apiKey(),
+                DaytonaConfig.API_URL, DAYTONA.server().baseUrl(), NetworkPolicy.KEY, "none"), Map.of());
+        WorkspaceSpec spec = WorkspaceSpec.builder().provider(ProviderId.DAYTONA).snapshot(LocalDaytona.GIT_SNAPSHOT)
+                .build();
+
+        try (Workspace ws = Workspaces.create(spec, settings)) {
+            assertThat(ws.provider()).isEqualTo(ProviderId.DAYTONA);
+        }
+        assertThat(DAYTONA.exchanges("POST", "/api/sandbox").get(0).requestText()).contains("\"networkBlockAll\":true");
+        assertThatThrownBy(() -> Workspaces.create(spec, settings(Map.of(DaytonaConfig.API_KEY, "k",
+                NetworkPolicy.KEY, "bridge"), Map.of()))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(NetworkPolicy.KEY).hasMessageContaining("'bridge'");
     }
 
     @Test

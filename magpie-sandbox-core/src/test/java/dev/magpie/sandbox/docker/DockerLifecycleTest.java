@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.magpie.sandbox.NetworkPolicy;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
@@ -50,6 +51,19 @@ class DockerLifecycleTest {
         workspace.destroy();
 
         assertThatThrownBy(() -> workspace.exec("true")).isInstanceOf(WorkspaceDestroyedException.class);
+    }
+
+    @Test
+    void theSharedNetworkPolicyMeansTheSameForContainers() {
+        WorkspaceSpec spec = WorkspaceSpec.builder().provider(ProviderId.DOCKER)
+                .snapshot(DockerEngineCondition.TEST_IMAGE).build();
+        Settings none = Settings.builder().values(Map.of(NetworkPolicy.KEY, "none")).build();
+        Settings host = Settings.builder().values(Map.of(NetworkPolicy.KEY, "host")).build();
+
+        try (Workspace off = Workspaces.create(spec, none); Workspace on = Workspaces.create(spec, host)) {
+            assertThat(off.shell("ls /sys/class/net").stdout()).isEqualTo("lo\n");
+            assertThat(on.shell("ls /sys/class/net").stdout()).contains("eth0");
+        }
     }
 
     @Test
