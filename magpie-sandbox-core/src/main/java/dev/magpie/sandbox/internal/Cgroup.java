@@ -114,7 +114,7 @@ public final class Cgroup {
     }
 
     /** Removes the group and every group inside it, deepest first; members must be gone. */
-    static void removeTree(Path group) {
+    public static void removeTree(Path group) {
         for (Path child : children(group)) {
             removeTree(child);
         }

@@ -38,7 +38,7 @@ public final class Cgroups {
     private Cgroups(Path root, JvmIdentity self, Path home) {
         this.root = root;
         this.self = self;
-        this.jvmGroup = root.resolve(hostPart(self.host()) + "_" + self.pid() + "-" + self.startMillis());
+        this.jvmGroup = root.resolve(nameOf(self));
         this.home = home;
     }
 
@@ -54,14 +54,24 @@ public final class Cgroups {
         return new Cgroup(group, home);
     }
 
+    /** The name of the groups of a JVM, under a hierarchy's {@code magpie} group: its host, pid and start time. */
+    public static String nameOf(JvmIdentity jvm) {
+        return hostPart(jvm.host()) + "_" + jvm.pid() + "-" + jvm.startMillis();
+    }
+
+    /** Whether a group named by {@link #nameOf} belongs to a JVM of this host that has ended. */
+    public static boolean isStale(String name, JvmIdentity self) {
+        Matcher parts = NAME.matcher(name);
+        return parts.matches() && parts.group(1).equals(hostPart(self.host())) && !new JvmIdentity(self.host(),
+                Long.parseLong(parts.group(2)), Long.parseLong(parts.group(3))).isAlive();
+    }
+
     /** Kills the processes of the groups whose JVM is gone and removes those groups; returns the groups removed. */
     public List<Path> sweepStale() {
         List<Path> removed = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path entry : entries) {
-                Matcher name = NAME.matcher(entry.getFileName().toString());
-                if (name.matches() && name.group(1).equals(hostPart(self.host())) && !new JvmIdentity(self.host(),
-                        Long.parseLong(name.group(2)), Long.parseLong(name.group(3))).isAlive()) {
+                if (isStale(entry.getFileName().toString(), self)) {
                     int killed = Cgroup.killFrozen(entry);
                     Cgroup.removeTree(entry);
                     if (killed > 0) {

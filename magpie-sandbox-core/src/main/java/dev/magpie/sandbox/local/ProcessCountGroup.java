@@ -1,8 +1,14 @@
 package dev.magpie.sandbox.local;
 
+import dev.magpie.sandbox.internal.Cgroup;
+import dev.magpie.sandbox.internal.Cgroups;
+import dev.magpie.sandbox.internal.JvmIdentity;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A cgroup v1 {@code pids} group bounding how many processes one isolated workspace's commands have at once, so that
@@ -25,9 +31,12 @@ final class ProcessCountGroup {
         this.directory = directory;
     }
 
-    /** A group of at most {@code limit} processes for {@code owner}, or none where the machine does not allow it. */
+    /**
+     * A group of at most {@code limit} processes for {@code owner}, or none where the machine does not allow it. The
+     * groups of a JVM live in one group named for it, so that a later JVM removes those a killed one left.
+     */
     static ProcessCountGroup create(String owner, long limit) {
-        Path group = PIDS.resolve("magpie").resolve(owner);
+        Path group = Stale.SWEPT.resolve(owner);
         try {
             Files.createDirectories(group);
             Files.writeString(group.resolve("pids.max"), Long.toString(limit));
@@ -39,6 +48,35 @@ final class ProcessCountGroup {
                 // Never made.
             }
             return new ProcessCountGroup(null);
+        }
+    }
+
+    /** Removes the groups of this host's JVMs that have ended; returns those removed. */
+    static List<Path> sweepStale(Path magpie, JvmIdentity self) {
+        List<Path> removed = new ArrayList<>();
+        try (DirectoryStream<Path> jvms = Files.newDirectoryStream(magpie, Files::isDirectory)) {
+            for (Path jvm : jvms) {
+                if (Cgroups.isStale(jvm.getFileName().toString(), self)) {
+                    Cgroup.removeTree(jvm);
+                    if (Files.notExists(jvm)) {
+                        removed.add(jvm);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // No hierarchy here, or not readable: nothing of ours to remove.
+        }
+        return removed;
+    }
+
+    /** This JVM's group under the hierarchy, after the groups of ended JVMs were removed: once per JVM. */
+    private static final class Stale {
+        static final Path SWEPT = sweptJvmGroup();
+
+        private static Path sweptJvmGroup() {
+            Path magpie = PIDS.resolve("magpie");
+            sweepStale(magpie, JvmIdentity.current());
+            return magpie.resolve(Cgroups.nameOf(JvmIdentity.current()));
         }
     }
 
