@@ -131,7 +131,7 @@ public final class DaytonaWorkspace implements Workspace {
 
     @Override
     public Transcript transcript() {
-        return core.view();
+        return core.transcript();
     }
 
     @Override

@@ -87,7 +87,7 @@ public final class DockerWorkspace implements Workspace {
 
     @Override
     public Transcript transcript() {
-        return core.view();
+        return core.transcript();
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.InvalidInputException;
 import dev.magpie.sandbox.ProviderId;
-import dev.magpie.sandbox.Transcript;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceDestroyedException;
 import java.util.Map;
@@ -95,10 +94,5 @@ public final class WorkspaceCore {
     /** The owner's {@code toString}. */
     public String describe() {
         return provider + " workspace " + owner.id() + " at " + owner.workingDir();
-    }
-
-    /** Read-only view for users. */
-    public Transcript view() {
-        return transcript;
     }
 }

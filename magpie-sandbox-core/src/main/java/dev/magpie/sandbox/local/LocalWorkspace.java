@@ -207,7 +207,7 @@ public final class LocalWorkspace implements Workspace {
 
     @Override
     public Transcript transcript() {
-        return core.view();
+        return core.transcript();
     }
 
     @Override
