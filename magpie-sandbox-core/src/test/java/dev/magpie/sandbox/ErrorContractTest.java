@@ -84,6 +84,10 @@ class ErrorContractTest {
                         snapshot.newBuilder().provider(ProviderId.DOCKER).build(),
                         settings(Map.of(DockerWorkspaces.MEMORY_KEY, "lots"))), ConfigurationException.class,
                         "'lots'"),
+                new Case("Workspaces.create docker with the removed network key", () -> Workspaces.create(
+                        snapshot.newBuilder().provider(ProviderId.DOCKER).build(),
+                        settings(Map.of("magpie.docker.network", "false"))), ConfigurationException.class,
+                        "magpie.sandbox.network"),
                 new Case("Workspaces.create docker from a path", () -> Workspaces.create(WorkspaceSpec.builder()
                         .provider(ProviderId.DOCKER).path("/tmp").build(), none), InvalidInputException.class,
                         "'/tmp'"),

@@ -85,15 +85,18 @@ public final class DaytonaProvider implements WorkspaceProvider {
 
     static Map<String, String> parsePairs(String list) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : list.split(",")) {
+        String[] pairs = list.split(",");
+        for (int i = 0; i < pairs.length; i++) {
+            String pair = pairs[i];
             if (pair.isBlank()) {
                 continue;
             }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
+                // Not echoed: a value holding a comma splits into an entry that is a piece of a secret.
                 throw new ConfigurationException("DAYTONA_ENV", "(not shown: it may hold secrets)",
-                        "K=V pairs separated by commas, and one entry is not: '" + pair.trim().replaceAll("=.*", "")
-                                + "'");
+                        "K=V pairs separated by commas (a value cannot hold a comma), and entry " + (i + 1)
+                                + " is not");
             }
             out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
         }

@@ -181,9 +181,7 @@ final class SessionExec {
             if (exit.isPresent() || System.nanoTime() >= deadline) {
                 break;
             }
-            if (request.listener() != OutputListener.NONE) {
-                feed.read(toolbox, session, commandId, false);
-            }
+            feed.read(toolbox, session, commandId, false);
             long left = (deadline - System.nanoTime()) / 1_000_000;
             Http.sleep(Duration.ofMillis(Math.max(1, Math.min(pause, left))));
             pause = Math.min(MAX_POLL_MS, pause * 2);

@@ -33,6 +33,23 @@ final class ChannelInput extends InputStream {
         queue.add(END);
     }
 
+    /** Ends the input at once, closing the stream being read and every one still queued. */
+    private void endAll() {
+        ended = true;
+        closeQuietly(current);
+        for (InputStream queued = queue.poll(); queued != null; queued = queue.poll()) {
+            closeQuietly(queued);
+        }
+    }
+
+    private static void closeQuietly(InputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // nothing more to read from it either way
+        }
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
@@ -46,7 +63,15 @@ final class ChannelInput extends InputStream {
         }
         synchronized (this) {
             while (!ended) {
-                int count = current.read(into, offset, length);
+                int count;
+                try {
+                    count = current.read(into, offset, length);
+                } catch (IOException | RuntimeException e) {
+                    // A stdin that fails mid-way (a file that shrank, a stream that throws): end the input, so the
+                    // channel sees end of file and ends, and the command in flight fails instead of waiting for ever.
+                    endAll();
+                    return -1;
+                }
                 if (count > 0) {
                     return count;
                 }
@@ -58,7 +83,9 @@ final class ChannelInput extends InputStream {
                         Thread.currentThread().interrupt();
                         throw new InterruptedIOException("Interrupted while waiting for a request to the channel");
                     }
-                    ended = current == END;
+                    if (current == END) {
+                        endAll();
+                    }
                 }
             }
             return -1;

@@ -59,6 +59,7 @@ final class CommandChannel {
         }
         synchronized (channel) {
             if (channel.pid == 0) {
+                channel.close(); // its input thread waits for requests that will never come
                 throw new WorkspaceException("Could not start the command channel (sh) in container "
                         + shortId(containerId) + ": " + channel.endedBecause + ". The image needs sh and coreutils.");
             }
@@ -81,6 +82,11 @@ final class CommandChannel {
         synchronized (this) {
             if (endedBecause != null) {
                 call.fail("the channel had already ended (" + endedBecause + ")");
+                try {
+                    request.close();
+                } catch (IOException e) {
+                    // never sent; nothing was read from it
+                }
                 return call;
             }
             current = call;

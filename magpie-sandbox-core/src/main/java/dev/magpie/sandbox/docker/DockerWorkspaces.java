@@ -20,6 +20,8 @@ public final class DockerWorkspaces {
     public static final String IMAGE_KEY = "magpie.docker.image";
     /** The working directory when the spec names none; default {@value DockerWorkspace#DEFAULT_WORKING_DIR}. */
     public static final String WORKING_DIR_KEY = "magpie.docker.working-dir";
+    /** Replaced by {@link NetworkPolicy#KEY}; refused so that a setting of it is never silently ignored. */
+    private static final String REMOVED_NETWORK_KEY = "magpie.docker.network";
     /** A memory limit such as {@code 512m} or {@code 2g}; none by default. */
     public static final String MEMORY_KEY = "magpie.docker.memory";
     /** A CPU limit in cores such as {@code 1.5}; none by default. */
@@ -46,6 +48,10 @@ public final class DockerWorkspaces {
         }
         image(spec, settings);
         NetworkPolicy.from(settings);
+        settings.get(REMOVED_NETWORK_KEY).ifPresent(value -> {
+            throw new ConfigurationException(REMOVED_NETWORK_KEY, value, "unset: the key is gone; set "
+                    + NetworkPolicy.KEY + "=none (or host), the network policy of every provider, instead");
+        });
         memory(settings);
         cpus(settings);
         cloneMode(settings);

@@ -9,7 +9,6 @@ import dev.magpie.sandbox.WorkspaceException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Runs {@code git} (or {@code gh}) on this machine, the one way the library does: never prompts, bounded in time,
@@ -45,7 +44,8 @@ public final class HostGit {
 
     /** Git on the PATH, with a runner of its own, for a provider that otherwise runs nothing on this machine. */
     public static HostGit standalone(Duration timeout, ProviderId provider) {
-        return new HostGit(SharedRunner.INSTANCE, "git", "gh", timeout, UUID.randomUUID().toString(), provider);
+        // One owner for them all: the runner keeps a process group per owner, and these never end one.
+        return new HostGit(SharedRunner.INSTANCE, "git", "gh", timeout, STANDALONE_OWNER, provider);
     }
 
     /** Runs git in {@code directory}; a non-zero exit becomes an exception that says what {@code doing} was. */
@@ -85,6 +85,8 @@ public final class HostGit {
     public String gh() {
         return gh;
     }
+
+    private static final String STANDALONE_OWNER = "magpie-host-git";
 
     /** One runner for the standalone instances, created on first use; its threads are pooled daemons. */
     private static final class SharedRunner {

@@ -22,39 +22,47 @@ public final class ProviderRegistry {
 
     /** The provider of this name, if one is registered. */
     public static Optional<WorkspaceProvider> find(ProviderId id) {
-        return Optional.ofNullable(Loaded.BY_ID.get(id));
+        return Optional.ofNullable(byId().get(id));
     }
 
     public static List<WorkspaceProvider> all() {
-        return List.copyOf(Loaded.BY_ID.values());
+        return List.copyOf(byId().values());
     }
 
     /** The registered names, for messages: {@code local, docker, daytona}. */
     public static String names() {
-        return Loaded.BY_ID.keySet().stream().map(ProviderId::name).collect(Collectors.joining(", "));
+        return byId().keySet().stream().map(ProviderId::name).collect(Collectors.joining(", "));
+    }
+
+    /** The providers by name; a conflict found when loading them is thrown at every use, not hidden in the loader. */
+    private static Map<ProviderId, WorkspaceProvider> byId() {
+        if (Loaded.CONFLICT != null) {
+            throw new InvalidInputException(Loaded.CONFLICT);
+        }
+        return Loaded.BY_ID;
     }
 
     /** Loaded on first use; the class is initialised once per class loader, so this is loaded once. */
     private static final class Loaded {
-        static final Map<ProviderId, WorkspaceProvider> BY_ID = load();
+        static final Map<ProviderId, WorkspaceProvider> BY_ID = new LinkedHashMap<>();
+        static final String CONFLICT = load(BY_ID);
 
-        private static Map<ProviderId, WorkspaceProvider> load() {
+        /** Fills {@code byId}; returns what is wrong with the registrations, or null. */
+        private static String load(Map<ProviderId, WorkspaceProvider> byId) {
             List<WorkspaceProvider> found = new ArrayList<>();
             ServiceLoader.load(WorkspaceProvider.class, WorkspaceProvider.class.getClassLoader()).forEach(found::add);
             found.sort(Comparator.comparingInt(p -> {
                 int index = BUILT_IN.indexOf(p.id());
                 return index < 0 ? BUILT_IN.size() : index;
             }));
-            Map<ProviderId, WorkspaceProvider> byId = new LinkedHashMap<>();
             for (WorkspaceProvider provider : found) {
                 WorkspaceProvider previous = byId.putIfAbsent(provider.id(), provider);
                 if (previous != null && previous.getClass() != provider.getClass()) {
-                    throw new InvalidInputException("Two providers are registered as '" + provider.id() + "': "
-                            + previous.getClass().getName() + " and " + provider.getClass().getName()
-                            + ". Remove one of the jars from the classpath.");
+                    return "Two providers are registered as '" + provider.id() + "': " + previous.getClass().getName()
+                            + " and " + provider.getClass().getName() + ". Remove one of the jars from the classpath.";
                 }
             }
-            return java.util.Collections.unmodifiableMap(byId);
+            return null;
         }
     }
 }

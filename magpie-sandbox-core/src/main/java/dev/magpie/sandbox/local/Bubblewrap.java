@@ -38,7 +38,9 @@ final class Bubblewrap {
      * Opens the options file as fd 3, joins the process-count group, sets the resource limits and replaces itself
      * with bwrap: one shell, no other program, between the JVM and the sandbox.
      */
+    // The options file holds the command's environment, secrets included: it is unlinked as soon as it is open.
     private static final String LAUNCHER = "exec 3<\"$1\" || exit 125\n"
+            + "rm -f -- \"$1\"\n"
             + "echo $$ >\"$2\" || { echo 'magpie: could not join the process-count group '\"$2\" >&2; exit 125; }\n"
             + "ulimit -f \"$3\" && ulimit -t \"$4\" && ulimit -v \"$5\" || exit 125\n"
             + "shift 5\n"
@@ -121,10 +123,20 @@ final class Bubblewrap {
         command.addAll(systemOptions(false));
         command.addAll(List.of("--", "true"));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            byte[] output = process.getInputStream().readNBytes(4096);
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            // Output to a file, read after the wait: a bwrap that hangs with its output open cannot hold the probe.
+            java.io.File log = java.io.File.createTempFile("magpie-bwrap-probe-", ".log");
+            byte[] output;
+            Process process;
+            try {
+                process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(log).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .start();
+                boolean ended = process.waitFor(30, TimeUnit.SECONDS);
+                output = ended ? java.nio.file.Files.readAllBytes(log.toPath()) : new byte[0];
+            } finally {
+                java.nio.file.Files.deleteIfExists(log.toPath());
+            }
+            if (process.isAlive()) {
                 process.destroyForcibly();
                 return Availability.unavailable("'" + program + "' did not finish making a test sandbox within 30 s."
                         + " Check that it works (" + program + " --unshare-all --ro-bind / / true), or set "

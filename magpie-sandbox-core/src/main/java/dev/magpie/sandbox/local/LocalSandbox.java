@@ -128,7 +128,7 @@ final class LocalSandbox {
             try {
                 Files.deleteIfExists(options);
             } catch (IOException e) {
-                // Readable by this user only; the next run's temporary directory cleanup takes it.
+                // The launcher unlinked it already, unless it never started.
             }
         }
     }

@@ -36,6 +36,9 @@ final class ProcessCountGroup {
      * groups of a JVM live in one group named for it, so that a later JVM removes those a killed one left.
      */
     static ProcessCountGroup create(String owner, long limit) {
+        if (Stale.SWEPT == null) {
+            return new ProcessCountGroup(null);
+        }
         Path group = Stale.SWEPT.resolve(owner);
         try {
             Files.createDirectories(group);
@@ -69,11 +72,17 @@ final class ProcessCountGroup {
         return removed;
     }
 
-    /** This JVM's group under the hierarchy, after the groups of ended JVMs were removed: once per JVM. */
+    /**
+     * This JVM's group under the hierarchy, after the groups of ended JVMs were removed: once per JVM. Null without a
+     * cgroup v1 {@code pids} hierarchy (its {@code tasks} file is v1's own), so that nothing is made elsewhere.
+     */
     private static final class Stale {
         static final Path SWEPT = sweptJvmGroup();
 
         private static Path sweptJvmGroup() {
+            if (!Files.isRegularFile(PIDS.resolve("tasks"))) {
+                return null;
+            }
             Path magpie = PIDS.resolve("magpie");
             sweepStale(magpie, JvmIdentity.current());
             return magpie.resolve(Cgroups.nameOf(JvmIdentity.current()));

@@ -127,8 +127,13 @@ class DaytonaConfigTest {
         assertThat(body).contains("\"snapshot\":\"" + LocalDaytona.GIT_SNAPSHOT + "\"")
                 .contains("{\"volumeId\":\"vol-1\",\"mountPath\":\"/data\"}");
         assertThatThrownBy(() -> Workspaces.create(spec, settings(Map.of(), Map.of("DAYTONA_API_KEY", "k",
-                "DAYTONA_ENV", "oops"))))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'oops'");
+                "DAYTONA_ENV", "A=1,oops"))))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("entry 2 is not");
+        // A value with a comma splits into an entry that is a piece of the value: it is never echoed.
+        assertThatThrownBy(() -> Workspaces.create(spec, settings(Map.of(), Map.of("DAYTONA_API_KEY", "k",
+                "DAYTONA_ENV", "TOKEN=s3cret,tail-of-s3cret"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageNotContaining("tail-of-s3cret")
+                .hasMessageNotContaining("s3cret");
     }
 
     @Test

@@ -10,12 +10,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +116,35 @@ class LocalIsolationEscapeTest {
         workspace.exec(ExecRequest.builder("true").env("LD_PRELOAD", hostBin + "/missing.so").build());
 
         assertThat(escaped).as("written by the workspace's own bwrap, run unsandboxed").doesNotExist();
+    }
+
+    @Test
+    void aSecretVariableIsNotLeftOnThisMachinesDiskWhileItsCommandRuns() throws Exception {
+        String secret = "disk-secret-" + UUID.randomUUID();
+        CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> workspace.exec(ExecRequest
+                .builder("sh", "-c", "touch started; i=0; while [ ! -e go ] && [ $i -lt 1000 ]; do sleep 0.01;"
+                        + " i=$((i+1)); done").env("DEPLOY_TOKEN", secret).build()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!workspace.exists("started")) {
+            assertThat(System.nanoTime()).as("the command did not start within 10 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+
+        try (Stream<Path> temp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(temp.filter(Files::isRegularFile).filter(file -> contains(file, secret)))
+                    .as("files of the temporary directory holding the secret while the command runs").isEmpty();
+        } finally {
+            workspace.writeString("go", "");
+            running.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return Files.size(file) < (1 << 20) && Files.readString(file, StandardCharsets.ISO_8859_1).contains(text);
+        } catch (IOException e) {
+            return false; // gone meanwhile, or not readable: it holds nothing we could read
+        }
     }
 
     @Test
