@@ -221,8 +221,10 @@ class DockerChannelTest {
 
     @Test
     void outputOfProcessesLeftBehindNeverReachesTheNextCommand() {
-        ExecResult first = workspace.shell("echo mine; (sleep 0.5; echo late; echo late >&2) &");
-        ExecResult second = workspace.shell("sleep 1; echo next");
+        String sync = "/tmp/late-" + UUID.randomUUID();
+        ExecResult first = workspace.shell("echo mine; (" + waitFor(sync + ".go") + "; echo late; echo late >&2;"
+                + " touch " + sync + ".printed) &");
+        ExecResult second = workspace.shell("touch " + sync + ".go; " + waitFor(sync + ".printed") + "; echo next");
 
         assertThat(first.stdout()).isEqualTo("mine\n");
         assertThat(second.stdout()).isEqualTo("next\n");
@@ -231,12 +233,19 @@ class DockerChannelTest {
 
     @Test
     void outputOfAProcessThatLeftTheSessionNeverReachesTheNextCommand() {
-        ExecResult first = workspace.shell("setsid sh -c 'sleep 0.5; echo escaped; echo escaped >&2' &");
-        ExecResult second = workspace.shell("sleep 1; echo next");
+        String sync = "/tmp/escaped-" + UUID.randomUUID();
+        ExecResult first = workspace.shell("setsid sh -c '" + waitFor(sync + ".go") + "; echo escaped;"
+                + " echo escaped >&2; touch " + sync + ".printed' &");
+        ExecResult second = workspace.shell("touch " + sync + ".go; " + waitFor(sync + ".printed") + "; echo next");
 
         assertThat(first.stdout()).isEmpty();
         assertThat(second.stdout()).isEqualTo("next\n");
         assertThat(second.stderr()).isEmpty();
+    }
+
+    /** A shell loop that waits, 10 s at most, until {@code file} exists: the two commands' order, not a sleep. */
+    private static String waitFor(String file) {
+        return "i=0; while [ ! -e " + file + " ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done";
     }
 
     @Test
