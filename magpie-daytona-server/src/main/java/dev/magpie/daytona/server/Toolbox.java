@@ -61,6 +61,8 @@ final class Toolbox {
         }
         if (route.equals("/work-dir") || route.equals("/user-home-dir")) {
             call.json(200, Map.of("dir", sandbox.runtime.home(sandbox)));
+        } else if (ToolboxInfo.handle(call, sandbox, route)) {
+            return;
         } else if (route.startsWith("/files")) {
             files.handle(call, sandbox, route);
         } else if (route.equals("/process/execute") && call.method.equals("POST")) {
