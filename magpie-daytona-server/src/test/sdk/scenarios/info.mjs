@@ -1,4 +1,4 @@
-// The sandbox information calls: work and home directory, the daemon version, ports in use.
+// The sandbox information calls: work and home directory, the daemon version, ports in use, the environment.
 import { PortApi } from '@daytona/toolbox-api-client';
 import { daytona, args, report, failure } from './sdk.mjs';
 
@@ -24,6 +24,18 @@ while (!(await inUse(args.port))) {
 r.inUse = true;
 r.listed = (await ports.getPorts()).data.ports.includes(args.port);
 r.outOfRange = await failure(() => ports.isPortInUse(80));
+
+// the daemon's environment: new commands and sessions get it, a request's own variables win
+const printed = async (command, env) => (await sandbox.process.executeCommand(command, undefined, env)).result;
+await sandbox.updateEnv({ MAGPIE_GREETING: "it's set" });
+r.envSet = await printed('printf %s "$MAGPIE_GREETING"');
+r.envRequestWins = await printed('printf %s "$MAGPIE_GREETING"', { MAGPIE_GREETING: 'from the request' });
+await sandbox.process.createSession('env');
+r.envInSession = (await sandbox.process.executeSessionCommand('env', {
+  command: 'printf %s "$MAGPIE_GREETING"' })).stdout;
+await sandbox.updateEnv({}, { unset: ['MAGPIE_GREETING'] });
+r.envUnset = await printed('printf %s "${MAGPIE_GREETING-gone}"');
+r.envBadName = await failure(() => sandbox.updateEnv({ 'NOT A NAME': 'x' }));
 
 await sandbox.delete();
 report(r);

@@ -9,9 +9,10 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The toolbox's information routes: the daemon version, and the TCP ports listening as the sandbox sees them (read
- * from {@code /proc/net/tcp} by a command in the sandbox, so a container reports its own ports, and a sandbox that
- * shares this machine's network reports the machine's).
+ * The toolbox's information and environment routes: the daemon version, changes to the process environment
+ * ({@link DaemonEnv}), and the TCP ports listening as the sandbox sees them (read from {@code /proc/net/tcp} by a
+ * command in the sandbox, so a container reports its own ports, and a sandbox that shares this machine's network
+ * reports the machine's).
  */
 final class ToolboxInfo {
 
@@ -25,6 +26,10 @@ final class ToolboxInfo {
 
     /** Serves the route and returns true, or returns false when it is not one of these. */
     static boolean handle(Call call, LocalSandbox sandbox, String route) throws IOException {
+        if (call.method.equals("POST") && route.equals("/env")) {
+            call.json(200, sandbox.daemonEnv.update(call.json()));
+            return true;
+        }
         if (!call.method.equals("GET")) {
             return false;
         }

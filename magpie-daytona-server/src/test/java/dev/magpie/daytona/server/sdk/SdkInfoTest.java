@@ -10,14 +10,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The official SDK's sandbox information calls and the toolbox port routes against the local server (info.mjs). */
+/**
+ * The official SDK's sandbox information calls, the toolbox port routes and {@code updateEnv} against the local
+ * server (info.mjs).
+ */
 class SdkInfoTest {
 
     @RegisterExtension
     static final OfficialSdk SDK = new OfficialSdk();
 
     @Test
-    void reportsDirectoriesVersionAndThePortsInUse() throws IOException {
+    void reportsDirectoriesVersionPortsInUseAndUpdatesTheEnvironment() throws IOException {
         JsonNode r = SDK.run("info.mjs", Map.of("port", freePortInDaemonRange()));
 
         assertThat(r.path("workDir").asText()).isEqualTo(r.path("home").asText());
@@ -26,6 +29,12 @@ class SdkInfoTest {
         assertThat(r.path("inUse").asBoolean()).isTrue();
         assertThat(r.path("listed").asBoolean()).isTrue();
         assertThat(r.path("outOfRange").path("status").asInt()).isEqualTo(400);
+
+        assertThat(r.path("envSet").asText()).isEqualTo("it's set");
+        assertThat(r.path("envRequestWins").asText()).isEqualTo("from the request");
+        assertThat(r.path("envInSession").asText()).isEqualTo("it's set");
+        assertThat(r.path("envUnset").asText()).isEqualTo("gone");
+        assertThat(r.path("envBadName").path("status").asInt()).isEqualTo(400);
     }
 
     /** A port the daemon accepts checks for (3000 to 9999) that nothing listens on now. */
