@@ -1,6 +1,7 @@
 // The SDK's file system calls: round trips (binary, large, missing), bulk transfers with a missing file, folders,
 // listing, details, move, permissions, find/search/replace, recursive delete, and paths that leave the sandbox.
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,11 @@ await fs.downloadFile('data/large.bin', join(local, 'large.out'));
 const sha = (b) => createHash('sha256').update(b).digest('hex');
 r.largeIntact = sha(await readFile(join(local, 'large.out'))) === sha(large);
 r.largeSize = (await fs.getFileDetails('data/large.bin')).size;
+// the streaming forms: a chunked upload from a stream, a download handed over as a stream
+await fs.uploadFileStream(createReadStream(join(local, 'large.in')), 'data/streamed.bin');
+const chunks = [];
+for await (const chunk of await fs.downloadFileStream('data/streamed.bin')) chunks.push(chunk);
+r.streamedIntact = sha(Buffer.concat(chunks)) === sha(large);
 
 await fs.uploadFiles([
   { source: Buffer.from('one'), destination: 'bulk/one.txt' },

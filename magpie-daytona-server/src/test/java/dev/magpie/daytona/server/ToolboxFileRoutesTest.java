@@ -122,6 +122,9 @@ class ToolboxFileRoutesTest {
         JsonNode replaced = calls.json("POST", box("files/replace"),
                 "{\"files\":[\"links/out-file\"],\"pattern\":\"needle\",\"newValue\":\"pin\"}");
         assertThat(replaced.get(0).path("success").asBoolean()).isFalse();
+        assertThat(calls.call("DELETE", box("files?path=links/out-file"), null).statusCode()).isEqualTo(403);
+        assertThat(calls.call("DELETE", box("files?path=links&recursive=true"), null).statusCode()).isEqualTo(204);
+        assertThat(dir).doesNotExist();
 
         assertThat(outside.resolve("secret.txt")).hasContent("needle outside\n");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(outside.resolve("secret.txt"))))

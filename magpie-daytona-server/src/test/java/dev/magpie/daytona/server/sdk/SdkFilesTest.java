@@ -34,6 +34,7 @@ class SdkFilesTest {
         assertError(r.path("missing"), "DaytonaFileNotFoundError", 404);
         assertThat(r.path("largeIntact").asBoolean()).as("large file round trip").isTrue();
         assertThat(r.path("largeSize").asLong()).isEqualTo(LARGE_BYTES);
+        assertThat(r.path("streamedIntact").asBoolean()).as("streamed upload and download").isTrue();
 
         JsonNode bulk = r.path("bulk");
         assertThat(bulk.get(0).path("text").asText()).isEqualTo("one");
