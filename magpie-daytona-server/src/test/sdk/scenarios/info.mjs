@@ -1,4 +1,5 @@
-// The sandbox information calls: work and home directory, the daemon version, ports in use, the environment.
+// The sandbox information calls: work and home directory, the daemon version, ports in use, resource usage, the
+// environment.
 import { PortApi } from '@daytona/toolbox-api-client';
 import { daytona, args, report, failure } from './sdk.mjs';
 
@@ -24,6 +25,10 @@ while (!(await inUse(args.port))) {
 r.inUse = true;
 r.listed = (await ports.getPorts()).data.ports.includes(args.port);
 r.outOfRange = await failure(() => ports.isPortInUse(80));
+
+// the latest resource sample, twice: the second one has a CPU usage window
+await sandbox.getMetricsLatest();
+r.metrics = await sandbox.getMetricsLatest();
 
 // the daemon's environment: new commands and sessions get it, a request's own variables win
 const printed = async (command, env) => (await sandbox.process.executeCommand(command, undefined, env)).result;

@@ -177,7 +177,7 @@ final class FileTransfers {
         });
     }
 
-    /** Writes one file (through a temporary file and a rename, so a reader never sees half of it), or replies why not. */
+    /** Writes one file through a temporary file and a rename (a reader never sees half of it), or replies why not. */
     private static boolean store(Call call, LocalSandbox sandbox, String name, String raw, ByteBuffer content)
             throws IOException {
         String target = FilePaths.param(call, sandbox, name, raw);

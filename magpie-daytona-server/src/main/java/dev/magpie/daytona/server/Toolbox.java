@@ -26,6 +26,7 @@ final class Toolbox {
 
     private final DaytonaServer server;
     private final ToolboxFiles files = new ToolboxFiles();
+    private final SystemMetrics metrics = new SystemMetrics();
 
     Toolbox(DaytonaServer server) {
         this.server = server;
@@ -63,6 +64,8 @@ final class Toolbox {
             call.json(200, Map.of("dir", sandbox.runtime.home(sandbox)));
         } else if (ToolboxInfo.handle(call, sandbox, route)) {
             return;
+        } else if (route.equals("/system/metrics") && call.method.equals("GET")) {
+            metrics.handle(call, sandbox);
         } else if (route.startsWith("/files")) {
             files.handle(call, sandbox, route);
         } else if (route.equals("/process/execute") && call.method.equals("POST")) {

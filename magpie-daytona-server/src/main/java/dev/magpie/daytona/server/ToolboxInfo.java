@@ -3,6 +3,7 @@ package dev.magpie.daytona.server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,7 +20,7 @@ final class ToolboxInfo {
     /** The daemon accepts port checks in this range only. */
     private static final int LOWEST_PORT = 3000;
     private static final int HIGHEST_PORT = 9999;
-    private static final long PORTS_TIMEOUT_SECONDS = 30;
+    private static final long COMMAND_TIMEOUT_SECONDS = 30;
 
     private ToolboxInfo() {
     }
@@ -64,23 +65,27 @@ final class ToolboxInfo {
 
     /** The listening TCP ports (IPv4 and IPv6) the sandbox's own commands would see. */
     static Set<Integer> listening(LocalSandbox sandbox) throws IOException {
-        Path output = Files.createTempFile(Files.createDirectories(sandbox.logs()), "ports-", ".out");
+        return parse(output(sandbox, "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null"));
+    }
+
+    /** The lines a command run in the sandbox (in its home) prints on stdout; its exit code does not matter. */
+    static List<String> output(LocalSandbox sandbox, String command) throws IOException {
+        Path output = Files.createTempFile(Files.createDirectories(sandbox.logs()), "info-", ".out");
         try {
-            Process process = sandbox.runtime.exec(sandbox, "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null", null,
-                    Map.of(), false, output);
+            Process process = sandbox.runtime.exec(sandbox, command, null, Map.of(), false, output);
             process.getOutputStream().close();
             try {
-                if (!process.waitFor(PORTS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                     sandbox.runtime.kill(sandbox, process);
-                    throw new IOException("reading the sandbox's /proc/net/tcp took over " + PORTS_TIMEOUT_SECONDS
-                            + " s");
+                    throw new IOException("'" + command + "' took over " + COMMAND_TIMEOUT_SECONDS + " s in sandbox "
+                            + sandbox.id);
                 }
             } catch (InterruptedException e) {
                 sandbox.runtime.kill(sandbox, process);
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while reading the sandbox's ports", e);
+                throw new IOException("interrupted while running '" + command + "' in sandbox " + sandbox.id, e);
             }
-            return parse(Files.readAllLines(output));
+            return Files.readAllLines(output);
         } finally {
             Files.deleteIfExists(output);
         }

@@ -107,7 +107,8 @@ class ToolboxFileRoutesTest {
         Files.createSymbolicLink(dir.resolve("out-file"), outside.resolve("secret.txt"));
 
         JsonNode found = calls.json("GET", box("files/find?path=links&pattern=needle"), null);
-        assertThat(found.toString()).isEqualTo("[{\"file\":\"links/text.txt\",\"line\":2,\"content\":\"needle inside\"}]");
+        assertThat(found.toString())
+                .isEqualTo("[{\"file\":\"links/text.txt\",\"line\":2,\"content\":\"needle inside\"}]");
         assertThat(search("links", "*")).containsExactly("links", "links/binary.bin", "links/out-dir", "links/out-file",
                 "links/text.txt");
 

@@ -64,7 +64,8 @@ class SdkFilesTest {
         assertError(r.path("badMode"), "DaytonaValidationError", 400);
 
         assertThat(r.path("find").toString()).isEqualTo("[{\"file\":\"bulk/deep/three.txt\",\"line\":2,"
-                + "\"content\":\"second TODO\"},{\"file\":\"bulk/deep/three.txt\",\"line\":3,\"content\":\"TODO third\"}]");
+                + "\"content\":\"second TODO\"},"
+                + "{\"file\":\"bulk/deep/three.txt\",\"line\":3,\"content\":\"TODO third\"}]");
         assertThat(texts(r.path("search"))).containsExactly(home + "/bulk/deep/three.txt", home + "/bulk/two.txt",
                 home + "/made/one.txt");
         assertThat(r.path("replace").get(0).path("success").asBoolean()).isTrue();

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The official SDK's sandbox information calls, the toolbox port routes and {@code updateEnv} against the local
- * server (info.mjs).
+ * The official SDK's sandbox information calls (directories, version, resource usage), the toolbox port routes and
+ * {@code updateEnv} against the local server (info.mjs).
  */
 class SdkInfoTest {
 
@@ -20,7 +20,7 @@ class SdkInfoTest {
     static final OfficialSdk SDK = new OfficialSdk();
 
     @Test
-    void reportsDirectoriesVersionPortsInUseAndUpdatesTheEnvironment() throws IOException {
+    void reportsDirectoriesVersionPortsAndResourcesAndUpdatesTheEnvironment() throws IOException {
         JsonNode r = SDK.run("info.mjs", Map.of("port", freePortInDaemonRange()));
 
         assertThat(r.path("workDir").asText()).isEqualTo(r.path("home").asText());
@@ -29,6 +29,13 @@ class SdkInfoTest {
         assertThat(r.path("inUse").asBoolean()).isTrue();
         assertThat(r.path("listed").asBoolean()).isTrue();
         assertThat(r.path("outOfRange").path("status").asInt()).isEqualTo(400);
+
+        JsonNode metrics = r.path("metrics");
+        assertThat(metrics.path("cpuCount").asInt()).isPositive();
+        assertThat(metrics.path("cpuUsedPct").asDouble()).isBetween(0.0, 100.0);
+        assertThat(metrics.path("memUsed").asLong()).isPositive().isLessThan(metrics.path("memTotal").asLong());
+        assertThat(metrics.path("diskUsed").asLong()).isPositive()
+                .isLessThanOrEqualTo(metrics.path("diskTotal").asLong());
 
         assertThat(r.path("envSet").asText()).isEqualTo("it's set");
         assertThat(r.path("envRequestWins").asText()).isEqualTo("from the request");

@@ -137,7 +137,8 @@ class SafeRootTest {
             root.setPermissions("moved/file.txt", PosixFilePermissions.fromString("rwx------"));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(inside.resolve("moved/file.txt"))))
                     .isEqualTo("rwx------");
-            assertThatThrownBy(() -> root.setPermissions("out/secret.txt", PosixFilePermissions.fromString("rwxrwxrwx")))
+            var all = PosixFilePermissions.fromString("rwxrwxrwx");
+            assertThatThrownBy(() -> root.setPermissions("out/secret.txt", all))
                     .isInstanceOf(OutsideRootException.class);
             assertThatThrownBy(() -> root.setOwner("out", null, null)).isInstanceOf(OutsideRootException.class);
         }
