@@ -18,6 +18,9 @@ await fs.uploadFile(binary, 'data/bytes.bin');
 r.binaryRelative = (await fs.downloadFile('data/bytes.bin')).equals(binary);
 r.binaryAbsolute = (await fs.downloadFile(`${home}/data/bytes.bin`)).equals(binary);
 r.missing = await failure(() => fs.downloadFile('data/missing.txt'));
+const oddName = 'data/ünï € "quoted" ;name.bin';
+await fs.uploadFile(Buffer.from('odd'), oddName);
+r.oddName = (await fs.downloadFile(oddName)).toString();
 
 // a file larger than any buffer on the way, from a local file to a local file
 const local = await mkdtemp(join(tmpdir(), 'magpie-sdk-files-'));

@@ -32,6 +32,7 @@ class SdkFilesTest {
         assertThat(r.path("binaryRelative").asBoolean()).as("binary round trip by a relative path").isTrue();
         assertThat(r.path("binaryAbsolute").asBoolean()).as("binary round trip by an absolute path").isTrue();
         assertError(r.path("missing"), "DaytonaFileNotFoundError", 404);
+        assertThat(r.path("oddName").asText()).as("a name with quotes and characters beyond Latin-1").isEqualTo("odd");
         assertThat(r.path("largeIntact").asBoolean()).as("large file round trip").isTrue();
         assertThat(r.path("largeSize").asLong()).isEqualTo(LARGE_BYTES);
         assertThat(r.path("streamedIntact").asBoolean()).as("streamed upload and download").isTrue();
