@@ -15,7 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The toolbox routes under {@code /toolbox/<sandboxId>}: process execute, sessions, files and directories.
+ * The toolbox routes under {@code /toolbox/<sandboxId>}: process execute, sessions, files and directories
+ * ({@link ToolboxFiles}), version, ports and environment ({@link ToolboxInfo}), resource usage ({@link SystemMetrics}).
  * Paths are the sandbox's (relative ones resolve against its working directory); file routes refuse paths outside
  * the sandbox's directory with 403. Processes run unconfined as this server's user.
  */
