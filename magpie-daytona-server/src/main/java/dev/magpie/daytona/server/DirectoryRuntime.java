@@ -32,7 +32,8 @@ final class DirectoryRuntime implements SandboxRuntime {
     public Process exec(LocalSandbox sandbox, String command, String cwd, Map<String, String> env,
                         boolean mergeStderr, Path output) throws IOException {
         Path dir = cwd == null ? sandbox.directory : sandbox.directory.resolve(cwd);
-        List<String> line = cages.available() ? cages.caged(sandbox.id, command) : List.of("sh", "-c", command);
+        String wrapped = sandbox.daemonEnv.wrap(command, env.keySet());
+        List<String> line = cages.available() ? cages.caged(sandbox.id, wrapped) : List.of("sh", "-c", wrapped);
         ProcessBuilder builder = new ProcessBuilder(line).directory(dir.toFile())
                 .redirectErrorStream(mergeStderr);
         builder.environment().putAll(sandbox.env);

@@ -58,7 +58,7 @@ final class DockerRuntime implements SandboxRuntime {
         List<String> args = new ArrayList<>(List.of("docker", "exec", "-i", "-w",
                 cwd == null ? HOME : cwd.startsWith("/") ? cwd : HOME + "/" + cwd, "-e", MARKER + "=" + marker));
         env.forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
-        args.addAll(List.of(container(sandbox), "sh", "-c", command));
+        args.addAll(List.of(container(sandbox), "sh", "-c", sandbox.daemonEnv.wrap(command, env.keySet())));
         ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(mergeStderr);
         if (output != null) {
             builder.redirectOutput(output.toFile());

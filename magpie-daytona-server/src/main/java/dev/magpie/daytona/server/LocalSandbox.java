@@ -37,6 +37,8 @@ final class LocalSandbox {
     private final String errorReason;
     private volatile boolean destroying;
     final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** What {@code POST /env} changed: every runtime starts its commands through {@link DaemonEnv#wrap}. */
+    final DaemonEnv daemonEnv = new DaemonEnv();
     /** Processes of {@code process/execute} still running, killed when the sandbox is deleted. */
     final java.util.Set<Process> executing = ConcurrentHashMap.newKeySet();
 

@@ -15,7 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The toolbox routes under {@code /toolbox/<sandboxId>}: process execute, sessions, files and directories.
+ * The toolbox routes under {@code /toolbox/<sandboxId>}: process execute, sessions, files and directories
+ * ({@link ToolboxFiles}), version, ports and environment ({@link ToolboxInfo}), resource usage ({@link SystemMetrics}).
  * Paths are the sandbox's (relative ones resolve against its working directory); file routes refuse paths outside
  * the sandbox's directory with 403. Processes run unconfined as this server's user.
  */
@@ -26,6 +27,7 @@ final class Toolbox {
 
     private final DaytonaServer server;
     private final ToolboxFiles files = new ToolboxFiles();
+    private final SystemMetrics metrics = new SystemMetrics();
 
     Toolbox(DaytonaServer server) {
         this.server = server;
@@ -61,6 +63,10 @@ final class Toolbox {
         }
         if (route.equals("/work-dir") || route.equals("/user-home-dir")) {
             call.json(200, Map.of("dir", sandbox.runtime.home(sandbox)));
+        } else if (ToolboxInfo.handle(call, sandbox, route)) {
+            return;
+        } else if (route.equals("/system/metrics") && call.method.equals("GET")) {
+            metrics.handle(call, sandbox);
         } else if (route.startsWith("/files")) {
             files.handle(call, sandbox, route);
         } else if (route.equals("/process/execute") && call.method.equals("POST")) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryIteratorException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -14,10 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +196,43 @@ public final class SafeRoot implements AutoCloseable {
         }
     }
 
+    /**
+     * Renames what is at {@code from} (a symlink as itself) to {@code to}, in one step: the parent of {@code to} must
+     * exist, and something already at {@code to} is refused, never replaced.
+     *
+     * @throws FileAlreadyExistsException when something is at {@code to}
+     */
+    public void move(String from, String to) throws IOException {
+        try (Walk.Entry source = walk.resolve(from, Walk.Last.ENTRY, false);
+             Walk.Entry target = walk.resolve(to, Walk.Last.ENTRY, false)) {
+            requireEntry(source);
+            if (target.name == null || target.attributes != null) {
+                throw new FileAlreadyExistsException(target.shown());
+            }
+            source.dir.move(Path.of(source.name), target.dir, Path.of(target.name));
+        }
+    }
+
+    /** Sets the permission bits of what is at the path, a symlink to something inside followed. */
+    public void setPermissions(String relative, Set<PosixFilePermission> permissions) throws IOException {
+        try (Walk.Entry entry = walk.resolve(relative, Walk.Last.FOLLOW, false)) {
+            view(entry).setPermissions(permissions);
+        }
+    }
+
+    /** Sets the owner and the group (each left as it is when null) of what is at the path, links followed inside. */
+    public void setOwner(String relative, UserPrincipal owner, GroupPrincipal group) throws IOException {
+        try (Walk.Entry entry = walk.resolve(relative, Walk.Last.FOLLOW, false)) {
+            PosixFileAttributeView view = view(entry);
+            if (owner != null) {
+                view.setOwner(owner);
+            }
+            if (group != null) {
+                view.setGroup(group);
+            }
+        }
+    }
+
     /** Deletes a file, a symlink (never its target) or an empty directory; a missing one is an error. */
     public void delete(String relative) throws IOException {
         try (Walk.Entry entry = walk.resolve(relative, Walk.Last.ENTRY, false)) {
@@ -234,6 +274,17 @@ public final class SafeRoot implements AutoCloseable {
         if (entry.attributes == null) {
             throw new NoSuchFileException(entry.shown());
         }
+    }
+
+    /** The attribute view of what a followed entry ended at, changed through its open directory. */
+    private static PosixFileAttributeView view(Walk.Entry entry) throws IOException {
+        if (entry.name == null) {
+            return entry.dir.getFileAttributeView(PosixFileAttributeView.class);
+        }
+        if (entry.attributes == null) {
+            throw new NoSuchFileException(entry.shown());
+        }
+        return posix(entry.dir, entry.name);
     }
 
     /** Opens the directory at the entry for listing. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -120,6 +121,29 @@ class SafeRootTest {
             assertThatThrownBy(() -> root.deleteTree("real")).isInstanceOf(NoSuchFileException.class);
         }
         assertThat(outside.resolve("secret.txt")).hasContent("secret");
+    }
+
+    @ParameterizedTest
+    @MethodSource("streams")
+    void movesWithoutReplacingAndChangesModesOnlyInside(Opener opener) throws Exception {
+        try (SafeRoot root = opener.open(inside)) {
+            root.move("real/deep", "moved");
+            assertThat(inside.resolve("moved/file.txt")).hasContent("deep");
+            root.write("taken", new byte[1]);
+            assertThatThrownBy(() -> root.move("moved", "taken")).isInstanceOf(FileAlreadyExistsException.class);
+            assertThatThrownBy(() -> root.move("moved", "out/moved")).isInstanceOf(OutsideRootException.class);
+            assertThatThrownBy(() -> root.move("missing", "elsewhere")).isInstanceOf(NoSuchFileException.class);
+
+            root.setPermissions("moved/file.txt", PosixFilePermissions.fromString("rwx------"));
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(inside.resolve("moved/file.txt"))))
+                    .isEqualTo("rwx------");
+            var all = PosixFilePermissions.fromString("rwxrwxrwx");
+            assertThatThrownBy(() -> root.setPermissions("out/secret.txt", all))
+                    .isInstanceOf(OutsideRootException.class);
+            assertThatThrownBy(() -> root.setOwner("out", null, null)).isInstanceOf(OutsideRootException.class);
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(outside.resolve("secret.txt"))))
+                .isEqualTo("rw-r--r--");
     }
 
     private static String text(byte[] bytes) {

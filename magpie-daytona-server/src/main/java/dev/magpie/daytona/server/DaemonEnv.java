@@ -1,0 +1,78 @@
+package dev.magpie.daytona.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code POST /env} changed in a sandbox's process environment: variables set, and variables removed. Every
+ * command started after a change gets it, as the daemon's newly spawned processes inherit its environment; running
+ * ones keep theirs. Thread-safe.
+ */
+final class DaemonEnv {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** A name to its value, or to null when it is removed; in the order of the changes. */
+    private final Map<String, String> changes = new LinkedHashMap<>();
+
+    /**
+     * Applies an {@code UpdateEnvRequest}: {@code unset} first, then {@code set}.
+     *
+     * @return the variables set by this and earlier changes
+     * @throws Call.BadRequest for a name a shell cannot hold, or {@code unsetValuePrefix}, which this server does
+     *                         not apply
+     */
+    synchronized Map<String, String> update(JsonNode request) {
+        if (request.hasNonNull("unsetValuePrefix")) {
+            throw new Call.BadRequest("unsetValuePrefix is not supported by this server; name the variables in unset");
+        }
+        List<String> unset = new ArrayList<>();
+        request.path("unset").forEach(n -> unset.add(checked(n.asText())));
+        Map<String, String> set = new LinkedHashMap<>();
+        request.path("set").fields().forEachRemaining(e -> set.put(checked(e.getKey()), e.getValue().asText()));
+        unset.forEach(name -> {
+            changes.remove(name);
+            changes.put(name, null);
+        });
+        set.forEach((name, value) -> {
+            changes.remove(name);
+            changes.put(name, value);
+        });
+        Map<String, String> current = new TreeMap<>();
+        changes.forEach((name, value) -> {
+            if (value != null) {
+                current.put(name, value);
+            }
+        });
+        return current;
+    }
+
+    /**
+     * The command preceded by the changes, for {@code sh -c}: the changes are made in the shell the command runs
+     * in, whatever runtime starts it. A variable the request itself passes keeps the request's value.
+     */
+    synchronized String wrap(String command, Set<String> passed) {
+        StringBuilder prefix = new StringBuilder();
+        changes.forEach((name, value) -> {
+            if (!passed.contains(name)) {
+                prefix.append(value == null ? "unset " + name : "export " + name + "='"
+                        + value.replace("'", "'\\''") + "'").append('\n');
+            }
+        });
+        return prefix.length() == 0 ? command : prefix + command;
+    }
+
+    private static String checked(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new Call.BadRequest("'" + name + "' is not an environment variable name: use letters, digits and "
+                    + "underscores, not starting with a digit");
+        }
+        return name;
+    }
+}
