@@ -122,26 +122,40 @@ final class GitRun {
         Path output = Files.createTempFile(Files.createDirectories(sandbox.logs()), "git-", ".out");
         try {
             Process process = sandbox.runtime.exec(sandbox, line.toString(), null, env, true, output);
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(input.getBytes(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // git exited before reading its input; its output says why
-            }
+            // killed with the sandbox's other commands when it is deleted meanwhile
+            sandbox.executing.add(process);
             try {
-                if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    sandbox.runtime.kill(sandbox, process);
+                if (!finish(process, input)) {
                     return new Result(op, -1, op + " did not finish within " + TIMEOUT.toSeconds()
                             + " s and was stopped");
                 }
-            } catch (InterruptedException e) {
-                sandbox.runtime.kill(sandbox, process);
-                Thread.currentThread().interrupt();
-                throw new IOException(op + " was interrupted", e);
+            } finally {
+                sandbox.executing.remove(process);
             }
             String text = new String(Files.readAllBytes(output), StandardCharsets.UTF_8);
             return new Result(op, process.exitValue(), credentials == null ? text : credentials.redact(text));
         } finally {
             Files.deleteIfExists(output);
+        }
+    }
+
+    /** Feeds the input and waits for the end; false when the timeout passed and the command was killed. */
+    private boolean finish(Process process, String input) throws IOException {
+        try (OutputStream in = process.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // git exited before reading its input; its output says why
+        }
+        try {
+            if (process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                return true;
+            }
+            sandbox.runtime.kill(sandbox, process);
+            return false;
+        } catch (InterruptedException e) {
+            sandbox.runtime.kill(sandbox, process);
+            Thread.currentThread().interrupt();
+            throw new IOException(op + " was interrupted", e);
         }
     }
 

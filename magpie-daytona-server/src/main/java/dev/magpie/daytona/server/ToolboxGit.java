@@ -32,8 +32,8 @@ final class ToolboxGit {
             case "POST /git/push" -> push(call, sandbox);
             case "GET /git/history" -> history(call, sandbox);
             case "POST /git/init" -> init(call, sandbox);
-            case "GET /git/remotes" -> remotes(call, sandbox);
-            case "POST /git/remotes" -> addRemote(call, sandbox);
+            case "GET /git/remotes" -> ToolboxGitRemotes.list(call, sandbox, this);
+            case "POST /git/remotes" -> ToolboxGitRemotes.add(call, sandbox, this);
             case "POST /git/reset", "POST /git/restore" -> ToolboxGitChanges.handle(call, sandbox, route, this);
             case "GET /git/config", "POST /git/config", "POST /git/config/user", "POST /git/credentials" ->
                     ToolboxGitConfig.handle(call, sandbox, route, this);
@@ -226,33 +226,6 @@ final class ToolboxGit {
             init.args("--initial-branch=" + branch);
         }
         reply(call, init.args("--", path).run(), 201);
-    }
-
-    private void remotes(Call call, LocalSandbox sandbox) throws IOException {
-        String path = repository(sandbox, query(call, "path"));
-        GitRun.Result result = GitRun.of(sandbox, "git remote").at(path).args("remote", "-v").run();
-        if (!result.ok()) {
-            GitFailure.reply(call, result);
-            return;
-        }
-        call.json(200, Map.of("remotes", GitReports.remotes(result.output())));
-    }
-
-    private void addRemote(Call call, LocalSandbox sandbox) throws IOException {
-        JsonNode body = call.json();
-        String path = repository(sandbox, required(body, "path"));
-        String name = required(body, "name");
-        String url = required(body, "url");
-        boolean replace = body.path("overwrite").asBoolean(false) && GitRun.of(sandbox, "git remote")
-                .at(path).args("remote", "get-url", "--", name).run().ok();
-        // set-url keeps what names the remote (branches tracking it), as replacing the entry does in the daemon
-        GitRun.Result added = GitRun.of(sandbox, "git remote")
-                .at(path).args("remote", replace ? "set-url" : "add", "--", name, url).run();
-        if (!added.ok() || !body.path("fetch").asBoolean(false)) {
-            reply(call, added, 201);
-            return;
-        }
-        reply(call, GitRun.of(sandbox, "git fetch").at(path).args("fetch", "--quiet", name).run(), 201);
     }
 
     /** Replies with the status when the command succeeded, otherwise with its failure. */
