@@ -27,8 +27,6 @@ result.cloned = await git.status(work);
 result.shallowClone = await refusal(() => git.clone(`file://${origin}`, `${home}/shallow`, 'feature', undefined,
   undefined, undefined, undefined, 1));
 result.shallowHistory = (await git.apiClient.getCommitHistory(`${home}/shallow`)).data.map((c) => c.message);
-await git.clone(origin, `${home}/pinned`, undefined, args.firstCommit);
-result.pinned = await git.status(`${home}/pinned`);
 
 await git.createBranch(work, 'topic');
 result.branchesAfterCreate = await git.branches(work);
@@ -38,6 +36,9 @@ await git.add(work, ['notes.txt']);
 result.staged = names(await git.status(work));
 result.topicCommit = (await git.commit(work, 'Add notes', 'Ada Lovelace', 'ada@example.com')).sha;
 result.history = (await git.apiClient.getCommitHistory(work)).data;
+result.firstCommit = result.history[result.history.length - 1].hash;
+await git.clone(origin, `${home}/pinned`, undefined, result.firstCommit);
+result.pinned = await git.status(`${home}/pinned`);
 result.emptyCommit = (await git.commit(work, 'Nothing changed', 'Ada Lovelace', 'ada@example.com', true)).sha;
 await git.push(work, undefined, undefined, undefined, undefined, true);
 
@@ -92,6 +93,15 @@ result.unknownBranch = await refusal(() => git.checkoutBranch(work, 'no-such-bra
 result.notARepo = await refusal(() => git.status(home));
 result.existingBranch = await refusal(() => git.createBranch(work, 'main'));
 result.outside = await refusal(() => git.status('/'));
+if (args.httpUrl) {
+  // a remote behind Basic authentication: the credentials must reach it, and a wrong one must show nowhere
+  result.httpClone = await refusal(() => git.clone(args.httpUrl, `${home}/over-http`, undefined, undefined,
+    'reader', args.password));
+  result.httpCloned = (await git.branches(`${home}/over-http`)).current;
+  result.wrongPassword = await refusal(() => git.clone(args.httpUrl, `${home}/denied`, undefined, undefined,
+    'reader', 'not-the-password-42'));
+  result.noCredentials = await refusal(() => git.clone(args.httpUrl, `${home}/anonymous`));
+}
 // the sandbox stays for the Java side to read its origin; the client lets go of its event connection
 await client[Symbol.asyncDispose]();
 report(result);

@@ -4,61 +4,59 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The official SDK's git against the local server, on a real repository: the snapshot's template holds a bare
- * origin made here with the git command (main with two commits, feature with one more), which the scenario clones,
- * changes, pushes to and pulls from; what reached the origin is read back here.
+ * origin made here (see {@link GitFixture}), which the scenario clones, changes, pushes to and pulls from; what
+ * reached the origin is read back here.
  */
 class SdkGitTest {
 
-    private static final String SNAPSHOT = "git-fixture";
+    static final String SNAPSHOT = "git-fixture";
     private static final String PASSWORD = "s3cret-pa55word-never-shown";
+
     private static Path template;
-    private static String firstCommit;
 
     @RegisterExtension
-    static final OfficialSdk SDK = new OfficialSdk(builder -> builder.snapshot(SNAPSHOT, fixture()));
-
-    /** A template directory with {@code origin.git}: a bare repository made from real commits. */
-    private static Path fixture() {
-        try {
-            template = Files.createTempDirectory("magpie-sdk-git-");
-            Path source = template.resolve("source");
-            git(template, "init", "--quiet", "--initial-branch=main", source.toString());
-            Files.writeString(source.resolve("README.md"), "# widgets\n");
-            git(source, "add", "README.md");
-            git(source, "commit", "--quiet", "-m", "Start the widgets");
-            firstCommit = git(source, "rev-parse", "HEAD").strip();
-            Files.writeString(source.resolve("widget.txt"), "one widget\n");
-            git(source, "add", "widget.txt");
-            git(source, "commit", "--quiet", "-m", "Add a widget");
-            git(source, "checkout", "--quiet", "-b", "feature");
-            Files.writeString(source.resolve("feature.txt"), "a feature\n");
-            git(source, "add", "feature.txt");
-            git(source, "commit", "--quiet", "-m", "Add a feature");
-            git(source, "checkout", "--quiet", "main");
-            git(template, "clone", "--quiet", "--bare", source.toString(), "origin.git");
-            git(template, "-C", "origin.git", "remote", "remove", "origin");
-            deleteTree(source);
-            return template;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not lay out the git fixture", e);
-        }
-    }
+    static final OfficialSdk SDK = new OfficialSdk(builder ->
+            builder.snapshot(SNAPSHOT, template = GitFixture.template(SdkGitTest.class)));
 
     @Test
     void drivesARepositoryAndItsOriginThroughTheSdk() throws IOException {
-        JsonNode r = SDK.run("git.mjs", Map.of("snapshot", SNAPSHOT, "password", PASSWORD, "firstCommit", firstCommit));
+        drive(SDK);
+    }
+
+    @Test
+    void clonesWithCredentialsThatReachTheRemoteAndShowNowhere() throws IOException {
+        try (BasicAuthGitServer remote = new BasicAuthGitServer(template.resolve("origin.git"), "reader", PASSWORD)) {
+            JsonNode r = drive(SDK, Map.of("httpUrl", remote.url()));
+
+            assertThat(r.path("httpClone").path("error").isNull()).as(r.path("httpClone").toString()).isTrue();
+            assertThat(r.path("httpCloned").asText()).isEqualTo("main");
+            assertThat(remote.authorizedRequests()).isPositive();
+            assertThat(r.path("wrongPassword").path("status").asInt()).isEqualTo(401);
+            assertThat(r.path("wrongPassword").path("error").asText()).isEqualTo("DaytonaGitAuthFailedError");
+            assertThat(r.path("wrongPassword").path("message").asText()).doesNotContain("not-the-password-42");
+            assertThat(r.path("noCredentials").path("status").asInt()).isEqualTo(401);
+        }
+    }
+
+    /** Runs the git scenario on the SDK's server, checks what it reports and what reached the origin; returns it. */
+    static JsonNode drive(OfficialSdk sdk) throws IOException {
+        return drive(sdk, Map.of());
+    }
+
+    private static JsonNode drive(OfficialSdk sdk, Map<String, String> extra) throws IOException {
+        Map<String, String> args = new HashMap<>(extra);
+        args.putAll(Map.of("snapshot", SNAPSHOT, "password", PASSWORD));
+        JsonNode r = sdk.run("git.mjs", args);
 
         assertThat(r.path("cloned").path("currentBranch").asText()).isEqualTo("main");
         assertThat(r.path("cloned").path("branchPublished").asBoolean()).isTrue();
@@ -101,12 +99,14 @@ class SdkGitTest {
         assertThat(r.path("config").path("unset").isNull()).isTrue();
         assertThat(r.path("fresh").path("currentBranch").asText()).isEqualTo("trunk");
 
-        Path origin = SDK.server().directory(r.path("sandboxId").asText()).orElseThrow().resolve("origin.git");
-        assertThat(git(origin, "rev-parse", "refs/heads/topic").strip()).isEqualTo(r.path("emptyCommit").asText());
-        assertThat(git(origin, "log", "-1", "--format=%s", r.path("topicCommit").asText()).strip())
+        Path origin = sdk.server().directory(r.path("sandboxId").asText()).orElseThrow().resolve("origin.git");
+        assertThat(GitFixture.git(origin, "rev-parse", "refs/heads/topic").strip())
+                .isEqualTo(r.path("emptyCommit").asText());
+        assertThat(GitFixture.git(origin, "log", "-1", "--format=%s", r.path("topicCommit").asText()).strip())
                 .isEqualTo("Add notes");
-        assertThat(git(origin, "rev-parse", "refs/heads/main").strip()).isEqualTo(r.path("mainCommit").asText());
-        assertThat(git(origin, "log", "--format=%s", "main").lines())
+        assertThat(GitFixture.git(origin, "rev-parse", "refs/heads/main").strip())
+                .isEqualTo(r.path("mainCommit").asText());
+        assertThat(GitFixture.git(origin, "log", "--format=%s", "main").lines())
                 .containsExactly("Main notes", "Work from elsewhere", "Add a widget", "Start the widgets");
 
         // failures come with the daemon's statuses and codes, hence the SDK's error classes
@@ -120,34 +120,12 @@ class SdkGitTest {
         assertThat(r.path("existingBranch").path("status").asInt()).isEqualTo(409);
         assertThat(r.path("existingBranch").path("error").asText()).isEqualTo("DaytonaGitBranchExistsError");
         assertThat(r.path("outside").path("status").asInt()).isEqualTo(403);
-    }
-
-    @AfterAll
-    static void deleteFixture() throws IOException {
-        if (template != null) {
-            deleteTree(template);
-        }
+        return r;
     }
 
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(v -> out.add(v.asText()));
         return out;
-    }
-
-    /** Runs the git command of this machine in the directory and returns its output; fails on a non-zero exit. */
-    private static String git(Path directory, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "safe.directory=*", "-c", "user.name=Fixture",
-                "-c", "user.email=fixture@example.com"));
-        command.addAll(List.of(args));
-        return ScenarioRun.command(command, directory, Map.of("GIT_TERMINAL_PROMPT", "0"), String.join(" ", command));
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
     }
 }
