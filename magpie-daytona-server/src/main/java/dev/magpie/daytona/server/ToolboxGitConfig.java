@@ -51,6 +51,12 @@ final class ToolboxGitConfig {
 
     private static GitRun.Result set(LocalSandbox sandbox, ToolboxGit git, JsonNode body, String key, String value)
             throws IOException {
+        boolean hostPaths = sandbox.runtime.toSandbox(sandbox, sandbox.directory).equals(sandbox.directory.toString());
+        if ("system".equals(ToolboxGit.text(body, "scope")) && hostPaths) {
+            // the sandbox's commands see this machine's files: its system configuration is this machine's
+            throw new Call.BadRequest(403, "the system git configuration of a sandbox without a container is this "
+                    + "machine's, which the server does not change; use the global or local scope");
+        }
         return config(sandbox, git, ToolboxGit.text(body, "scope"), ToolboxGit.text(body, "path"))
                 .args(checkedKey(key), value).run();
     }

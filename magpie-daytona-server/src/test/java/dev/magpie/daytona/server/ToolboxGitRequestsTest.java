@@ -54,11 +54,13 @@ class ToolboxGitRequestsTest {
     }
 
     @Test
-    void refusesARepositoryOutsideTheSandboxWith403() throws Exception {
+    void refusesARepositoryOrConfigurationOutsideTheSandboxWith403() throws Exception {
         assertRefused("POST", "/git/init", "{\"path\":\"../escape\"}", 403, "outside the sandbox's home");
         assertRefused("GET", "/git/history?path=%2F", null, 403, "outside the sandbox's home");
         assertThat(server.directory(box.substring("/toolbox/".length())).orElseThrow().resolveSibling("escape"))
                 .doesNotExist();
+        assertRefused("POST", "/git/config", "{\"key\":\"magpie.probe\",\"value\":\"v\",\"scope\":\"system\"}",
+                403, "use the global or local scope");
     }
 
     @Test
