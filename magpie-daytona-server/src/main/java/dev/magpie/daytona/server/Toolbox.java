@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +27,7 @@ final class Toolbox {
     private final DaytonaServer server;
     private final ToolboxFiles files = new ToolboxFiles();
     private final SystemMetrics metrics = new SystemMetrics();
+    private final ToolboxGit git = new ToolboxGit();
 
     Toolbox(DaytonaServer server) {
         this.server = server;
@@ -69,6 +69,10 @@ final class Toolbox {
             metrics.handle(call, sandbox);
         } else if (route.startsWith("/files")) {
             files.handle(call, sandbox, route);
+        } else if (route.startsWith("/git/")) {
+            git.handle(call, sandbox, route);
+        } else if (route.equals("/process/code-run") && call.method.equals("POST")) {
+            ToolboxCodeRun.handle(call, sandbox);
         } else if (route.equals("/process/execute") && call.method.equals("POST")) {
             execute(call, sandbox);
         } else if (route.startsWith("/process/session")) {
@@ -89,9 +93,12 @@ final class Toolbox {
             call.toolboxError(400, "INVALID_REQUEST_BODY", "command is required");
             return;
         }
+        if (body.get("command").asText().isBlank()) {
+            call.toolboxError(400, "BAD_REQUEST", "command cannot be empty or whitespace-only");
+            return;
+        }
         String cwd = body.hasNonNull("cwd") ? body.get("cwd").asText() : null;
-        Map<String, String> env = new HashMap<>();
-        body.path("envs").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> env = ToolboxCodeRun.envs(body);
         long timeout = body.path("timeout").asLong(0);
         Path output = Files.createTempFile(Files.createDirectories(sandbox.logs()), "execute-", ".out");
         try {
@@ -115,6 +122,22 @@ final class Toolbox {
 
     private static void reply(Call call, LocalSandbox sandbox, Process process, long timeout, Path output)
             throws IOException {
+        if (!awaitExit(call, sandbox, process, timeout)) {
+            return;
+        }
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("exitCode", process.exitValue());
+        reply.put("result", new StreamedJson.FileText(output, Files.size(output)));
+        StreamedJson.reply(call, 200, reply);
+    }
+
+    /**
+     * Closes the command's input and waits for it to exit, at most {@code timeout} seconds when positive: when
+     * it does not, kills it and replies 408 as the daemon does.
+     *
+     * @return whether it exited; when not, the call is answered (or the thread interrupted)
+     */
+    static boolean awaitExit(Call call, LocalSandbox sandbox, Process process, long timeout) throws IOException {
         process.getOutputStream().close();
         try {
             boolean done = timeout > 0 ? process.waitFor(timeout, TimeUnit.SECONDS) : waitForever(process);
@@ -122,17 +145,13 @@ final class Toolbox {
                 sandbox.runtime.kill(sandbox, process);
                 call.toolboxError(408, "PROCESS_EXECUTION_TIMEOUT", "command execution timeout after "
                         + timeout + " seconds");
-                return;
             }
+            return done;
         } catch (InterruptedException e) {
             sandbox.runtime.kill(sandbox, process);
             Thread.currentThread().interrupt();
-            return;
+            return false;
         }
-        Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("exitCode", process.exitValue());
-        reply.put("result", new StreamedJson.FileText(output, Files.size(output)));
-        StreamedJson.reply(call, 200, reply);
     }
 
     private static boolean waitForever(Process process) throws InterruptedException {
