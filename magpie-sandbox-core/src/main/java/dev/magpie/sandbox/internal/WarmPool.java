@@ -112,7 +112,13 @@ final class WarmPool {
             }
         } finally {
             creations.release();
+            settle(made);
         }
+        creationEnded.run();
+    }
+
+    /** Books an ended creation: its sandbox joins the pool, or is destroyed when the pool closed meanwhile. */
+    private void settle(Workspace made) {
         boolean discard;
         synchronized (this) {
             creating--;
@@ -127,7 +133,6 @@ final class WarmPool {
         if (discard) {
             destroy(made);
         }
-        creationEnded.run();
     }
 
     private void destroy(Workspace workspace) {

@@ -1,7 +1,9 @@
 package dev.magpie.sandbox.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.magpie.sandbox.ConfigurationException;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
@@ -102,6 +104,20 @@ class LocalPoolTest {
         assertThat(Workspaces.pooled(once, POOLED)).isZero();
         assertThat(Workspaces.pooled(off, none)).isZero();
         assertThat(Workspaces.pooled(path, POOLED)).isZero();
+    }
+
+    @Test
+    void aMalformedPoolKeyIsAConfigurationErrorNamingTheKeyAndWhatItAccepts() {
+        WorkspaceSpec temporary = WorkspaceSpec.builder().build();
+        Settings size = Settings.builder().values(Map.of(ProviderId.LOCAL.key("pool.size"), "-1")).build();
+        Settings inflight = Settings.builder().values(Map.of(Workspaces.POOL_SIZE_KEY, "2",
+                Workspaces.POOL_INFLIGHT_KEY, "none")).build();
+
+        assertThatThrownBy(() -> Workspaces.create(temporary, size)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("magpie.local.pool.size").hasMessageContaining("'-1'")
+                .hasMessageContaining("auto");
+        assertThatThrownBy(() -> Workspaces.create(temporary, inflight)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(Workspaces.POOL_INFLIGHT_KEY).hasMessageContaining("'none'");
     }
 
     private WorkspaceSpec spec() {
