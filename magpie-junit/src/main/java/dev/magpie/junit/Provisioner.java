@@ -83,7 +83,7 @@ final class Provisioner {
 
     /** The settings with the declaration's pool size over the configured ones, which it overrides. */
     private Settings poolSettings(Declaration declaration, WorkspaceProvider provider) {
-        String pool = declaration.annotation().pool().trim();
+        String pool = new SpecResolver(settings).pool(declaration);
         if (pool.isEmpty()) {
             return settings;
         }

@@ -30,7 +30,7 @@ class PoolSandboxTest {
 
     static class PooledClones {
         @RepeatedTest(12)
-        void buildsInAFreshClone(@Sandbox(cloneFrom = "${fixture.repo}", pool = "3") Workspace sandbox,
+        void buildsInAFreshClone(@Sandbox(cloneFrom = "${fixture.repo}", pool = "${fixture.pool}") Workspace sandbox,
                 RepetitionInfo repetition, TestReporter reporter) {
             reporter.publishEntry(DIR, sandbox.workingDir());
             String mine = "output-" + repetition.getCurrentRepetition() + ".txt";
@@ -57,7 +57,7 @@ class PoolSandboxTest {
         try (LauncherSession session = LauncherFactory.openSession()) {
             session.getLauncher().execute(LauncherDiscoveryRequestBuilder.request()
                     .selectors(selectClass(PooledClones.class))
-                    .configurationParameters(Map.of("fixture.repo", repo.toString(),
+                    .configurationParameters(Map.of("fixture.repo", repo.toString(), "fixture.pool", "3",
                             "junit.jupiter.execution.parallel.enabled", "true",
                             "junit.jupiter.execution.parallel.mode.default", "concurrent",
                             "junit.jupiter.execution.parallel.config.strategy", "fixed",
