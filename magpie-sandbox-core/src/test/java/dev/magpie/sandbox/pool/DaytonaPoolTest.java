@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +99,24 @@ class DaytonaPoolTest {
         assertThat(Workspaces.pooled(SPEC, settings)).isZero();
     }
 
+    @Test
+    void aSandboxThatWaitedLongerThanTheIdleLimitIsDeletedInsteadOfHandedOut() {
+        Settings settings = settings("2", "2");
+        startPool(settings);
+        Poll.until("2 pooled sandboxes", () -> Workspaces.pooled(SPEC, settings) == 2,
+                () -> Workspaces.pooled(SPEC, settings));
+        Set<String> waited = server.sandboxIds();
+        Map<String, String> strict = new HashMap<>(values("2", "2"));
+        strict.put(Workspaces.POOL_MAX_IDLE_KEY, "1ms");
+
+        Workspace taken = Workspaces.create(SPEC, Settings.builder().values(strict).environment(Map.of()).build());
+
+        assertThat(waited).doesNotContain(taken.id());
+        Poll.until("the sandboxes that waited too long deleted", () -> waited.stream().noneMatch(
+                server.sandboxIds()::contains), server::sandboxIds);
+        taken.destroy();
+    }
+
     /** A spec is pooled from its second request on. */
     private static void startPool(Settings settings) {
         Workspaces.create(SPEC, settings).destroy();
@@ -110,12 +129,16 @@ class DaytonaPoolTest {
     }
 
     private Settings settings(String size, String inflight) {
+        return Settings.builder().values(values(size, inflight)).environment(Map.of()).build();
+    }
+
+    private Map<String, String> values(String size, String inflight) {
         Map<String, String> values = new HashMap<>();
         values.put(DaytonaConfig.API_KEY, server.apiKey());
         values.put(DaytonaConfig.API_URL, server.baseUrl());
         values.put(DaytonaConfig.OWNER, "pool-tests");
         values.put(Workspaces.POOL_SIZE_KEY, size);
         values.put(Workspaces.POOL_INFLIGHT_KEY, inflight);
-        return Settings.builder().values(values).environment(Map.of()).build();
+        return values;
     }
 }
