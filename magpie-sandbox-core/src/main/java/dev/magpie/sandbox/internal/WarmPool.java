@@ -34,7 +34,6 @@ final class WarmPool {
     private int creating;
     private int destroying;
     private int target;
-    private long maxIdleNanos;
     private Settings settings;
     private boolean paused;
     private boolean closed;
@@ -62,7 +61,7 @@ final class WarmPool {
             }
             settings = current;
             target = config.size();
-            maxIdleNanos = config.maxIdle().toNanos();
+            long maxIdleNanos = config.maxIdle().toNanos();
             paused = false;
             long now = System.nanoTime();
             while (taken == null && !ready.isEmpty()) {
