@@ -18,10 +18,9 @@ import java.util.List;
  * for a second time gets a pool: up to that many sandboxes of it are made ahead, in the background, by the provider's
  * own {@code create}, at most {@value #POOL_INFLIGHT_KEY} at once per provider. {@link #create} then hands out a ready
  * one, used once and destroyed as usual, or creates one itself when none is ready, with the errors a create has.
- * A spec naming an existing {@code path} is never pooled. A pooled sandbox is made from the spec and the settings
- * of the request that last refilled its pool, and from its clone source as it was then: pin a clone's {@code ref}
- * to a commit or tag when the source changes during the run. {@link #drainPools} removes them, and so does a
- * shutdown hook.
+ * A spec naming an existing {@code path} is never pooled. A pooled sandbox is made with the settings of the latest
+ * request of its spec, from its clone source as it was at the refill: pin a clone's {@code ref} to a commit or tag
+ * when the source changes during the run. {@link #drainPools} removes them, and so does a shutdown hook.
  */
 public final class Workspaces {
 
