@@ -65,6 +65,21 @@ final class TreeOps {
         }
     }
 
+    /** The output of a command that succeeded; empty when it failed. */
+    static java.util.Optional<String> run(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes());
+            return process.waitFor() == 0 ? java.util.Optional.of(output) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A repository of {@code files} small files in directories of 50, in one commit. */
     static Path generateRepository(Path dir, int files) {
         try {

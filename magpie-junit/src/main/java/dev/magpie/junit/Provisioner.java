@@ -9,6 +9,8 @@ import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
 import dev.magpie.sandbox.spi.WorkspaceProvider;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 final class Provisioner {
 
     private static final Namespace NAMESPACE = Namespace.create(SandboxExtension.class);
+    private static final Pattern POOL_SIZE = Pattern.compile("\\d{1,9}|(?i:auto)");
     private static final String STORE_CLOSES_AUTOCLOSEABLE = "junit.jupiter.extensions.store.close.autocloseable.enabled";
 
     private final ExtensionContext context;
@@ -28,7 +31,8 @@ final class Provisioner {
     }
 
     /** A checked declaration, ready to create. */
-    record Plan(Declaration declaration, WorkspaceSpec spec, WorkspaceProvider provider, CleanupMode cleanup) {
+    record Plan(Declaration declaration, WorkspaceSpec spec, WorkspaceProvider provider, CleanupMode cleanup,
+            Settings settings) {
     }
 
     /** Checks the declaration without creating anything: attributes, placeholders, type, cleanup mode. */
@@ -42,7 +46,7 @@ final class Provisioner {
             throw declaration.invalid(e.getMessage());
         }
         declaration.checkType(provider);
-        return new Plan(declaration, spec, provider, cleanupMode(declaration));
+        return new Plan(declaration, spec, provider, cleanupMode(declaration), poolSettings(declaration, provider));
     }
 
     /** Creates the sandbox and stores it so that JUnit closes it when the context ends. */
@@ -54,7 +58,7 @@ final class Provisioner {
         }
         Workspace workspace;
         try {
-            workspace = plan.provider().create(plan.spec(), settings);
+            workspace = Workspaces.create(plan.spec(), plan.settings());
         } catch (ProviderUnavailableException e) {
             throw new Availability(settings).unavailable(declaration, e);
         } catch (RuntimeException e) {
@@ -75,6 +79,20 @@ final class Provisioner {
                 context);
         context.getStore(NAMESPACE).put(resource, resource);
         return workspace;
+    }
+
+    /** The settings with the declaration's pool size over the configured ones, which it overrides. */
+    private Settings poolSettings(Declaration declaration, WorkspaceProvider provider) {
+        String pool = new SpecResolver(settings).pool(declaration);
+        if (pool.isEmpty()) {
+            return settings;
+        }
+        if (!POOL_SIZE.matcher(pool).matches()) {
+            throw declaration.invalid("pool '" + pool + "' is not a pool size. Write a number of sandboxes (0 for"
+                    + " none), auto for one per processor, or leave it empty to follow the configuration.");
+        }
+        return Settings.builder().values(Map.of(provider.id().key("pool.size"), pool))
+                .source(context::getConfigurationParameter).build();
     }
 
     private CleanupMode cleanupMode(Declaration declaration) {

@@ -98,6 +98,15 @@ public @interface Sandbox {
      */
     String isolation() default "";
 
+    /**
+     * A warm pool for this declaration's spec: the number of sandboxes to keep ready ahead of demand, {@code auto}
+     * for one per processor, or {@code 0} for none. Empty follows {@code magpie.<provider>.pool.size}, then
+     * {@code magpie.pool.size} (0 by default). A pooled sandbox is made by the same create from the same spec, from
+     * the spec's second request on, and is destroyed after its test like any other; see
+     * {@link dev.magpie.sandbox.Workspaces}.
+     */
+    String pool() default "";
+
     /** Environment variables for every command, each {@code NAME=value}. */
     String[] env() default {};
 

@@ -47,6 +47,11 @@ final class SpecResolver {
         }
     }
 
+    /** The declaration's pool size, placeholders resolved; empty when it follows the configuration. */
+    String pool(Declaration declaration) {
+        return resolve(declaration, "pool", declaration.annotation().pool()).trim();
+    }
+
     private String resolve(Declaration declaration, String attribute, String value) {
         Matcher matcher = PLACEHOLDER.matcher(value);
         StringBuilder out = new StringBuilder();

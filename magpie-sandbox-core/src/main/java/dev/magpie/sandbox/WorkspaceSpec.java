@@ -113,6 +113,21 @@ public final class WorkspaceSpec {
         return Optional.ofNullable(isolation);
     }
 
+    /** Equal when every field is: two equal specs describe the same workspace (warm pools are keyed by it). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof WorkspaceSpec that && Objects.equals(provider, that.provider)
+                && Objects.equals(path, that.path) && Objects.equals(cloneFrom, that.cloneFrom)
+                && Objects.equals(ref, that.ref) && Objects.equals(depth, that.depth)
+                && Objects.equals(snapshot, that.snapshot) && Objects.equals(workingDir, that.workingDir)
+                && env.equals(that.env) && isolation == that.isolation;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(provider, path, cloneFrom, ref, depth, snapshot, workingDir, env, isolation);
+    }
+
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder("WorkspaceSpec{provider=").append(provider == null ? "auto" : provider);

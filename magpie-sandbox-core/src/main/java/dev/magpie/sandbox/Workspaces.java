@@ -1,6 +1,7 @@
 package dev.magpie.sandbox;
 
 import dev.magpie.sandbox.internal.ProviderRegistry;
+import dev.magpie.sandbox.internal.WarmPools;
 import dev.magpie.sandbox.spi.WorkspaceProvider;
 import java.util.List;
 
@@ -12,17 +13,34 @@ import java.util.List;
  * <p>A spec without a provider goes to {@code local} unless it names a snapshot; a snapshot goes to the provider
  * named by {@value #SNAPSHOT_PROVIDER_KEY}, else to {@code daytona} when Daytona is configured here, else to
  * {@code docker}.
+ *
+ * <p><b>Warm pools.</b> With {@value #POOL_SIZE_KEY} (or {@code magpie.<provider>.pool.size}) above 0, a spec asked
+ * for a second time gets a pool: up to that many sandboxes of it are made ahead, in the background, by the provider's
+ * own {@code create}, at most {@value #POOL_INFLIGHT_KEY} at once per provider. {@link #create} then hands out a ready
+ * one, used once and destroyed as usual, or creates one itself when none is ready, with the errors a create has.
+ * A spec naming an existing {@code path} is never pooled. A pooled sandbox is made with the settings of the latest
+ * request of its spec, from its clone source as it was at the refill: pin a clone's {@code ref} to a commit or tag
+ * when the source changes during the run. {@link #drainPools} removes them, and so does a shutdown hook.
  */
 public final class Workspaces {
 
     /** Where a spec without a provider sends a snapshot: {@code docker}, {@code daytona}, or another provider. */
     public static final String SNAPSHOT_PROVIDER_KEY = "magpie.sandbox.snapshot-provider";
 
+    /** Sandboxes a warm pool keeps ready per spec: a number, 0 (the default) for none, or {@code auto}. */
+    public static final String POOL_SIZE_KEY = "magpie.pool.size";
+
+    /** Creations a provider's warm pools may have running at once (default 2). */
+    public static final String POOL_INFLIGHT_KEY = "magpie.pool.inflight";
+
+    /** How long a pooled sandbox may wait before it is destroyed instead of handed out (default 10m). */
+    public static final String POOL_MAX_IDLE_KEY = "magpie.pool.max-idle";
+
     private Workspaces() {
     }
 
     /**
-     * Validates the spec with its provider, then creates the workspace.
+     * Validates the spec with its provider, then creates the workspace, or takes it from the spec's warm pool.
      *
      * @throws InvalidInputException when the provider cannot honour the spec; nothing was created
      * @throws ProviderUnavailableException when the provider cannot work here
@@ -30,7 +48,22 @@ public final class Workspaces {
     public static Workspace create(WorkspaceSpec spec, Settings settings) {
         WorkspaceProvider provider = provider(resolve(spec, settings));
         provider.validate(spec, settings);
-        return provider.create(spec, settings);
+        return WarmPools.take(provider, spec, settings);
+    }
+
+    /** How many sandboxes of the spec its warm pool holds ready now; 0 when it has none. */
+    public static int pooled(WorkspaceSpec spec, Settings settings) {
+        return WarmPools.ready(resolve(spec, settings), spec);
+    }
+
+    /**
+     * Destroys every sandbox of this JVM's warm pools and waits for the creations under way; a later request
+     * starts its pool again. The JUnit extension calls it when the launcher session ends.
+     *
+     * @throws WorkspaceException when a pooled sandbox could not be destroyed
+     */
+    public static void drainPools() {
+        WarmPools.drain();
     }
 
     /** The provider a spec goes to: its own, or the one the spec and the settings imply. */

@@ -25,7 +25,7 @@ class LocalCloneConformanceTest extends WorkspaceConformance {
     }
 
     /** Made on first use: the suite creates its shared workspace before a subclass's {@code @BeforeAll} runs. */
-    private synchronized Path repository() {
+    synchronized Path repository() {
         if (!committed) {
             try {
                 Files.writeString(origin.resolve("README.md"), "widgets\n");

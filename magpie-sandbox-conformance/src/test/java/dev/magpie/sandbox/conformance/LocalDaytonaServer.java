@@ -6,10 +6,13 @@ import dev.magpie.daytona.server.DaytonaServer;
 import dev.magpie.daytona.server.RecordedExchange;
 import dev.magpie.daytona.server.contract.ContractValidator;
 import dev.magpie.sandbox.daytona.DaytonaClient;
+import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.daytona.DaytonaConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,6 +55,15 @@ final class LocalDaytonaServer implements BeforeAllCallback, AfterAllCallback {
         List<String> problems = new ArrayList<>();
         exchanges.forEach(e -> problems.addAll(validator.validate(e)));
         assertThat(problems).as("exchanges departing from api.json / toolbox.json").isEmpty();
+    }
+
+    /** Settings that reach this server, as a user's configuration would. */
+    Settings settings(Map<String, String> more) {
+        Map<String, String> values = new HashMap<>(more);
+        values.put(DaytonaConfig.API_KEY, server.apiKey());
+        values.put(DaytonaConfig.API_URL, server.baseUrl());
+        values.put(DaytonaConfig.OWNER, "conformance");
+        return Settings.builder().values(values).environment(Map.of()).build();
     }
 
     DaytonaClient client() {

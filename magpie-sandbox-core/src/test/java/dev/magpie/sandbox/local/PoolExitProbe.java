@@ -1,0 +1,31 @@
+package dev.magpie.sandbox.local;
+
+import dev.magpie.sandbox.Settings;
+import dev.magpie.sandbox.WorkspaceSpec;
+import dev.magpie.sandbox.Workspaces;
+import java.util.Map;
+
+/**
+ * Run as a child JVM by {@link PoolExitTest}: fills a warm pool of three temporary workspaces, prints "ready", then
+ * returns from main without draining (argument {@code exit}) or waits to be killed (argument {@code wait}).
+ */
+public final class PoolExitProbe {
+
+    private PoolExitProbe() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Settings settings = Settings.builder().values(Map.of(Workspaces.POOL_SIZE_KEY, "3")).build();
+        WorkspaceSpec spec = WorkspaceSpec.builder().env("PROBE", "pool").build();
+        Workspaces.create(spec, settings).destroy();
+        Workspaces.create(spec, settings).destroy();
+        while (Workspaces.pooled(spec, settings) < 3) {
+            Thread.sleep(10);
+        }
+        System.out.println("ready");
+        System.out.flush();
+        if (args[0].equals("wait")) {
+            Thread.sleep(120_000);
+        }
+    }
+}
