@@ -21,7 +21,9 @@ import java.util.concurrent.ExecutorService;
 /**
  * The server's public port. The JDK HTTP server cannot hand over a connection for a WebSocket, so connections
  * arrive here first: a WebSocket upgrade request is given to the {@link Upgrades}, and every other connection is
- * passed, byte for byte, to the HTTP server listening on a loopback port of its own.
+ * passed, byte for byte, to the HTTP server listening on a loopback port of its own. So a WebSocket must be the
+ * first request of its connection (as the SDK's clients open them); an upgrade sent on a connection that already
+ * carried a request reaches the HTTP server, which does not upgrade.
  */
 final class FrontDoor implements Closeable {
 

@@ -60,6 +60,12 @@ final class Lifecycle {
     }
 
     private void start(Call call, LocalSandbox sandbox) throws IOException {
+        synchronized (sandbox) {
+            startHalted(call, sandbox);
+        }
+    }
+
+    private void startHalted(Call call, LocalSandbox sandbox) throws IOException {
         String state = sandbox.state();
         if (state.equals("error")) {
             call.apiError(400, "Sandbox " + sandbox.id + " is in an error state and cannot start; delete it and "
@@ -79,8 +85,17 @@ final class Lifecycle {
         reply(call, sandbox);
     }
 
-    /** Ends every process of the sandbox and its sessions; its files stay. A halted sandbox stays as it is. */
+    /**
+     * Ends every process of the sandbox and its sessions; its files stay. A halted sandbox stays as it is. Changes
+     * of one sandbox's state take its lock, as the sweep and a request may race.
+     */
     void stop(LocalSandbox sandbox) {
+        synchronized (sandbox) {
+            halt(sandbox);
+        }
+    }
+
+    private void halt(LocalSandbox sandbox) {
         String before = sandbox.state();
         if (before.equals("stopped") || before.equals("archived") || before.equals("destroying")) {
             return;
@@ -94,6 +109,12 @@ final class Lifecycle {
     }
 
     private void archive(Call call, LocalSandbox sandbox) throws IOException {
+        synchronized (sandbox) {
+            archiveStopped(call, sandbox);
+        }
+    }
+
+    private void archiveStopped(Call call, LocalSandbox sandbox) throws IOException {
         String state = sandbox.state();
         if (!state.equals("stopped") && !state.equals("archived")) {
             call.apiError(400, "Sandbox " + sandbox.id + " is " + state + "; stop it before archiving it");
@@ -159,17 +180,23 @@ final class Lifecycle {
     private void sweep() {
         long now = server.clock().now();
         for (LocalSandbox sandbox : server.sandboxes().all()) {
-            String state = sandbox.state();
-            long since = now - sandbox.lastEventNanos();
-            int autoStop = (Integer) sandbox.intervals.get("autoStopInterval");
-            int autoDelete = (Integer) sandbox.intervals.get("autoDeleteInterval");
-            if (state.equals("started") && autoStop > 0 && since >= server.clock().minutes(autoStop)) {
-                stop(sandbox);
-            } else if ((state.equals("stopped") || state.equals("archived")) && autoDelete >= 0
-                    && since >= server.clock().minutes(autoDelete)) {
-                server.sandboxes().delete(sandbox);
-                server.events().destroyed(sandbox, state);
+            synchronized (sandbox) {
+                enforce(sandbox, now);
             }
+        }
+    }
+
+    private void enforce(LocalSandbox sandbox, long now) {
+        String state = sandbox.state();
+        long since = now - sandbox.lastEventNanos();
+        int autoStop = (Integer) sandbox.intervals.get("autoStopInterval");
+        int autoDelete = (Integer) sandbox.intervals.get("autoDeleteInterval");
+        if (state.equals("started") && autoStop > 0 && since >= server.clock().minutes(autoStop)) {
+            halt(sandbox);
+        } else if ((state.equals("stopped") || state.equals("archived")) && autoDelete >= 0
+                && since >= server.clock().minutes(autoDelete)) {
+            server.sandboxes().delete(sandbox);
+            server.events().destroyed(sandbox, state);
         }
     }
 
