@@ -102,6 +102,8 @@ final class Lifecycle {
         }
         sandbox.sessions.values().forEach(Session::kill);
         sandbox.sessions.clear();
+        sandbox.ptys.values().forEach(PtySession::kill);
+        sandbox.ptys.clear();
         sandbox.executing.forEach(p -> sandbox.runtime.kill(sandbox, p));
         sandbox.runtime.stop(sandbox);
         sandbox.halt("stopped", server.clock().now());

@@ -45,6 +45,7 @@ final class LocalSandbox {
     private volatile long lastEventNanos;
     private volatile boolean destroying;
     final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    final Map<String, PtySession> ptys = new ConcurrentHashMap<>();
     /** Processes of {@code process/execute} still running, killed when the sandbox is deleted. */
     final java.util.Set<Process> executing = ConcurrentHashMap.newKeySet();
 

@@ -66,6 +66,8 @@ final class Toolbox {
             files.handle(call, sandbox, route);
         } else if (route.equals("/process/execute") && call.method.equals("POST")) {
             execute(call, sandbox);
+        } else if (route.startsWith("/process/pty")) {
+            PtySessions.handle(call, sandbox, route.substring("/process/pty".length()));
         } else if (route.startsWith("/process/session")) {
             sessions(call, sandbox, route.substring("/process/session".length()));
         } else {

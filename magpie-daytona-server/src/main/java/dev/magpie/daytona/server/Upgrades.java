@@ -3,6 +3,7 @@ package dev.magpie.daytona.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,8 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The routes served over a WebSocket: the SDK's event gateway ({@code /api/socket.io/}) and followed session
- * command logs ({@code /toolbox/<id>/process/session/<session>/command/<command>/logs?follow=true}). A request
+ * The routes served over a WebSocket: the SDK's event gateway ({@code /api/socket.io/}), followed session
+ * command logs ({@code /toolbox/<id>/process/session/<session>/command/<command>/logs?follow=true}) and PTY
+ * sessions ({@code /toolbox/<id>/process/pty/...}, see {@link PtySessions}). A request
  * that is refused gets an HTTP error reply of the same shape as the REST routes' instead of the upgrade.
  */
 final class Upgrades {
@@ -32,8 +34,7 @@ final class Upgrades {
             return;
         }
         String[] p = path.replaceAll("^/+", "").split("/");
-        if (p.length != 8 || !p[0].equals("toolbox") || !p[2].equals("process") || !p[3].equals("session")
-                || !p[5].equals("command") || !p[7].equals("logs")) {
+        if (p.length < 3 || !p[0].equals("toolbox")) {
             refuse(socket, 404, "NOT_FOUND", head, "No WebSocket route " + path);
             return;
         }
@@ -50,6 +51,16 @@ final class Upgrades {
             return;
         }
         sandbox.get().touch(server.clock().now());
+        String route = path.substring(path.indexOf(p[1]) + p[1].length());
+        if (route.startsWith("/process/pty/")) {
+            PtySessions.connect(head, socket, in, sandbox.get(), route);
+            return;
+        }
+        if (p.length != 8 || !p[2].equals("process") || !p[3].equals("session") || !p[5].equals("command")
+                || !p[7].equals("logs")) {
+            refuse(socket, 404, "NOT_FOUND", head, "No WebSocket route " + path);
+            return;
+        }
         Session session = sandbox.get().sessions.get(p[4]);
         Session.Command command = session == null ? null : session.commands.get(p[6]);
         if (command == null) {
@@ -60,8 +71,23 @@ final class Upgrades {
         SessionLogs.follow(WebSocket.accept(head, socket, in), command);
     }
 
+    /** The query parameters of a request target, decoded; the first of a repeated name wins. */
+    static Map<String, String> query(String target) {
+        Map<String, String> out = new LinkedHashMap<>();
+        int q = target.indexOf('?');
+        if (q < 0) {
+            return out;
+        }
+        for (String pair : target.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            out.putIfAbsent(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
     /** The toolbox's error body, as an HTTP reply in place of the upgrade. */
-    private static void refuse(Socket socket, int status, String code, FrontDoor.Head head, String message)
+    static void refuse(Socket socket, int status, String code, FrontDoor.Head head, String message)
             throws IOException {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("statusCode", status);

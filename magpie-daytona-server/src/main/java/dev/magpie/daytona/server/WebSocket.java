@@ -40,13 +40,20 @@ final class WebSocket implements Closeable {
 
     /** Completes the handshake of an upgrade request; its {@code Sec-WebSocket-Key} must be present. */
     static WebSocket accept(FrontDoor.Head head, Socket socket, InputStream in) throws IOException {
+        return accept(head, socket, in, null);
+    }
+
+    /** The same, agreeing to the subprotocol (one the client offered), or to none when null. */
+    static WebSocket accept(FrontDoor.Head head, Socket socket, InputStream in, String subprotocol)
+            throws IOException {
         String key = head.header("Sec-WebSocket-Key");
         if (key == null || key.isBlank()) {
             throw new IOException("a WebSocket upgrade without Sec-WebSocket-Key");
         }
         WebSocket ws = new WebSocket(socket, in);
         String reply = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + acceptKey(key.trim()) + "\r\n\r\n";
+                + "Sec-WebSocket-Accept: " + acceptKey(key.trim()) + "\r\n"
+                + (subprotocol == null ? "" : "Sec-WebSocket-Protocol: " + subprotocol + "\r\n") + "\r\n";
         ws.out.write(reply.getBytes(StandardCharsets.US_ASCII));
         ws.out.flush();
         return ws;
@@ -100,11 +107,17 @@ final class WebSocket implements Closeable {
         }
     }
 
-    /**
-     * The next text or binary message, as UTF-8 text; pings are answered on the way. Null when the peer closed
-     * (its close frame is answered) or the connection ended.
-     */
+    /** The next text or binary message as UTF-8 text, as {@link #read}. */
     String readText() throws IOException {
+        byte[] message = read();
+        return message == null ? null : new String(message, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The next text or binary message; pings are answered on the way. Null when the peer closed (its close frame
+     * is answered) or the connection ended.
+     */
+    byte[] read() throws IOException {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         while (true) {
             int first = in.read();
@@ -145,7 +158,7 @@ final class WebSocket implements Closeable {
             } else if (opcode != PONG) {
                 message.write(payload);
                 if (fin) {
-                    return message.toString(StandardCharsets.UTF_8);
+                    return message.toByteArray();
                 }
             }
         }
