@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -24,6 +25,20 @@ final class SessionLogs {
      * command writes it, from its start; once the command ended and everything was sent, closes with 1000.
      */
     static void follow(WebSocket ws, Session.Command command) {
+        // a client that leaves while the command is quiet is seen here, within one wait, not at the next output
+        AtomicBoolean left = new AtomicBoolean();
+        Thread watcher = new Thread(() -> {
+            try {
+                while (ws.read() != null) {
+                    // the client sends nothing the follower needs
+                }
+            } catch (IOException e) {
+                // the connection broke: the client is gone as well
+            }
+            left.set(true);
+        }, "daytona-log-follower-watch");
+        watcher.setDaemon(true);
+        watcher.start();
         long sent = 0;
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         try (FileChannel log = FileChannel.open(command.merged().file(), StandardOpenOption.READ)) {
@@ -42,6 +57,10 @@ final class SessionLogs {
                 }
                 if (ended) {
                     ws.close(1000, "command ended");
+                    return;
+                }
+                if (left.get()) {
+                    ws.close();
                     return;
                 }
                 command.awaitOutput(sent, WAIT_MILLIS);
