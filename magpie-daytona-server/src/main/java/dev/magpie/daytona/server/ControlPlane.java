@@ -10,15 +10,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The control-plane routes under {@code /api}: create, get, list by labels, delete, toolbox proxy URL. */
+/**
+ * The control-plane routes under {@code /api}: create, get, list by labels, delete, toolbox proxy URL; the
+ * lifecycle routes are {@link Lifecycle}'s.
+ */
 final class ControlPlane {
 
     private static final List<String> NOT_ON_LIST_ITEMS = List.of("env", "volumes");
 
     private final DaytonaServer server;
+    private final Lifecycle lifecycle;
 
     ControlPlane(DaytonaServer server) {
         this.server = server;
+        this.lifecycle = new Lifecycle(server);
     }
 
     void handle(Call call, String path) throws IOException {
@@ -44,7 +49,9 @@ final class ControlPlane {
                 return;
             }
         }
-        call.apiError(404, "Cannot " + call.method + " /api" + path);
+        if (!lifecycle.handle(call, parts)) {
+            call.apiError(404, "Cannot " + call.method + " /api" + path);
+        }
     }
 
     private void create(Call call) throws IOException {
@@ -74,6 +81,7 @@ final class ControlPlane {
             call.apiError(409, e.getMessage());
             return;
         }
+        server.events().watch(sandbox);
         call.json(200, sandbox.toJson(proxyUrl(call)));
     }
 
@@ -118,7 +126,9 @@ final class ControlPlane {
     private void delete(Call call, String idOrName) throws IOException {
         Optional<LocalSandbox> sandbox = find(call, idOrName);
         if (sandbox.isPresent()) {
+            String before = sandbox.get().state();
             server.sandboxes().delete(sandbox.get());
+            server.events().destroyed(sandbox.get(), before);
             call.json(200, sandbox.get().toJson(proxyUrl(call)));
         }
     }
@@ -128,6 +138,10 @@ final class ControlPlane {
      * addresses hands out a URL its clients can use.
      */
     private String proxyUrl(Call call) {
+        return proxyUrl(server, call);
+    }
+
+    static String proxyUrl(DaytonaServer server, Call call) {
         String host = call.header("Host");
         return host == null || host.isBlank() || !host.matches("[A-Za-z0-9.:\\[\\]-]+")
                 ? server.toolboxProxyUrl() : "http://" + host + "/toolbox";

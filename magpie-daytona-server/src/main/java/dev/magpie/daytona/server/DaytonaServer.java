@@ -3,6 +3,7 @@ package dev.magpie.daytona.server;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +62,10 @@ public final class DaytonaServer implements AutoCloseable {
     private volatile Duration startDelay;
     /** The cgroups of the sandboxes' processes; null when sandboxes are containers. */
     private final ProcessCages cages;
+    private final SandboxClock clock;
+    private final EventGateway events;
+    /** The public port; it passes HTTP to {@link #http} and serves WebSockets itself. */
+    private final FrontDoor front;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::close, "daytona-server-shutdown");
 
@@ -76,6 +81,8 @@ public final class DaytonaServer implements AutoCloseable {
                 : new DockerRuntime(b.dockerImage));
         this.rateLimits = new RateLimits(b.rateLimitPerMinute);
         this.startDelay = b.startDelay;
+        this.clock = new SandboxClock(b.intervalMinute);
+        this.events = new EventGateway(this);
         b.faults.forEach(faults::add);
         // The JDK server writes headers and body apart; without TCP_NODELAY every small reply waits ~40 ms for a
         // delayed ACK. The property is read once, when the first server of this JVM starts.
@@ -83,11 +90,12 @@ public final class DaytonaServer implements AutoCloseable {
             System.setProperty(NODELAY_PROPERTY, "true");
         }
         try {
-            this.http = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
+            this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         } catch (IOException | RuntimeException e) {
             if (cages != null) {
                 cages.closeAll();
             }
+            clock.close();
             throw e;
         }
         this.executor = Executors.newCachedThreadPool(r -> {
@@ -98,6 +106,18 @@ public final class DaytonaServer implements AutoCloseable {
         http.setExecutor(executor);
         http.createContext("/", new Dispatcher(this, new ControlPlane(this), new Toolbox(this)));
         http.start();
+        try {
+            this.front = new FrontDoor(new InetSocketAddress(b.host, b.port), http.getAddress(), new Upgrades(this),
+                    executor);
+        } catch (IOException | RuntimeException e) {
+            http.stop(0);
+            executor.shutdownNow();
+            clock.close();
+            if (cages != null) {
+                cages.closeAll();
+            }
+            throw e;
+        }
         // a JVM that exits without closing the server (SIGTERM, System.exit) must not leave processes behind
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -132,7 +152,7 @@ public final class DaytonaServer implements AutoCloseable {
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return front.port();
     }
 
     /** Arms a fault for the next matching requests; faults apply in the order they were injected. */
@@ -208,7 +228,9 @@ public final class DaytonaServer implements AutoCloseable {
                 // the JVM is shutting down: the hook may be running this very close
             }
         }
+        front.close();
         http.stop(0);
+        clock.close();
         executor.shutdownNow();
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);
@@ -236,6 +258,14 @@ public final class DaytonaServer implements AutoCloseable {
 
     Sandboxes sandboxes() {
         return sandboxes;
+    }
+
+    SandboxClock clock() {
+        return clock;
+    }
+
+    EventGateway events() {
+        return events;
     }
 
     Faults faults() {
@@ -267,6 +297,7 @@ public final class DaytonaServer implements AutoCloseable {
         private String apiKey;
         private Path root;
         private Duration startDelay = Duration.ZERO;
+        private Duration intervalMinute = Duration.ofMinutes(1);
         private int rateLimitPerMinute = 10_000;
         private final Map<String, Optional<Path>> snapshots = new LinkedHashMap<>();
         private final List<Fault> faults = new java.util.ArrayList<>();
@@ -316,6 +347,19 @@ public final class DaytonaServer implements AutoCloseable {
                 throw new IllegalArgumentException("startDelay must not be negative, was " + delay);
             }
             this.startDelay = delay;
+            return this;
+        }
+
+        /**
+         * How long one minute of the sandboxes' auto-stop, auto-archive and auto-delete intervals lasts on this
+         * server; a real minute by default. A test sets e.g. 100 ms to see a sandbox with a one-minute auto-stop
+         * stop after 100 ms of idleness.
+         */
+        public Builder intervalMinute(Duration length) {
+            if (length.isNegative() || length.isZero()) {
+                throw new IllegalArgumentException("intervalMinute must be positive, was " + length);
+            }
+            this.intervalMinute = length;
             return this;
         }
 

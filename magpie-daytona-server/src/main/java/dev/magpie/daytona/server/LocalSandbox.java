@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One sandbox of the local server: a directory of this machine, the attributes it was created with, and its
  * sessions. Its state follows the clock: {@code creating} for the first half of the start delay, then
- * {@code starting}, then {@code started} (or {@code error} when a start fault hit it).
+ * {@code starting}, then {@code started} (or {@code error} when a start fault hit it); a sandbox that was stopped
+ * (or archived) stays so until started again, which takes the start delay in {@code starting}.
  */
 final class LocalSandbox {
 
@@ -24,21 +25,29 @@ final class LocalSandbox {
     final String user;
     final String target;
     final Map<String, String> env;
-    final Map<String, String> labels;
+    /** Replaced whole by {@code PUT /sandbox/{id}/labels}. */
+    volatile Map<String, String> labels;
     final List<Map<String, Object>> volumes;
+    /** autoStopInterval, autoArchiveInterval, autoDeleteInterval: minutes, changed by their routes. */
     final Map<String, Object> intervals;
     final Path directory;
     /** The home, opened when the sandbox is made, before any of its processes runs: what the file routes serve. */
     final SafeRoot files;
     final SandboxRuntime runtime;
     final Instant createdAt;
-    private final long createdNanos;
-    private final long startDelayNanos;
     private final String errorReason;
+    /** Until then the sandbox is {@code creating}, then {@code starting} until {@link #startedAtNanos}. */
+    private volatile long creatingUntilNanos;
+    private volatile long startedAtNanos;
+    /** {@code stopped} or {@code archived} while the sandbox is not running; null while it runs. */
+    private volatile String halted;
+    /** The server clock's reading when the sandbox was last used, or halted: what auto-stop and auto-delete count from. */
+    private volatile long lastEventNanos;
     private volatile boolean destroying;
     final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** What {@code POST /env} changed: every runtime starts its commands through {@link DaemonEnv#wrap}. */
     final DaemonEnv daemonEnv = new DaemonEnv();
+    final Map<String, PtySession> ptys = new ConcurrentHashMap<>();
     /** Processes of {@code process/execute} still running, killed when the sandbox is deleted. */
     final java.util.Set<Process> executing = ConcurrentHashMap.newKeySet();
 
@@ -53,13 +62,15 @@ final class LocalSandbox {
         this.env = Map.copyOf(env);
         this.labels = Map.copyOf(labels);
         this.volumes = List.copyOf(volumes);
-        this.intervals = Map.copyOf(intervals);
+        this.intervals = new ConcurrentHashMap<>(intervals);
         this.directory = directory;
         this.files = open(directory);
         this.runtime = runtime;
         this.createdAt = Instant.now();
-        this.createdNanos = System.nanoTime();
-        this.startDelayNanos = startDelay.toNanos();
+        long now = System.nanoTime();
+        this.creatingUntilNanos = now + startDelay.toNanos() / 2;
+        this.startedAtNanos = now + startDelay.toNanos();
+        this.lastEventNanos = now;
         this.errorReason = errorReason;
     }
 
@@ -80,11 +91,15 @@ final class LocalSandbox {
         if (destroying) {
             return "destroying";
         }
-        long elapsed = System.nanoTime() - createdNanos;
-        if (elapsed < startDelayNanos / 2) {
+        String h = halted;
+        if (h != null) {
+            return h;
+        }
+        long now = System.nanoTime();
+        if (now - creatingUntilNanos < 0) {
             return "creating";
         }
-        if (elapsed < startDelayNanos) {
+        if (now - startedAtNanos < 0) {
             return "starting";
         }
         return errorReason == null ? "started" : "error";
@@ -92,7 +107,35 @@ final class LocalSandbox {
 
     /** The {@link System#nanoTime()} at which the sandbox turns (or turned) {@code started}. */
     long startedAtNanos() {
-        return createdNanos + startDelayNanos;
+        return startedAtNanos;
+    }
+
+    /** The {@link System#nanoTime()} at which the sandbox turns (or turned) from {@code creating} to {@code starting}. */
+    long creatingUntilNanos() {
+        return creatingUntilNanos;
+    }
+
+    /** Halts the sandbox as {@code stopped} or {@code archived}; its processes are the caller's to end. */
+    void halt(String state, long nowNanos) {
+        halted = state;
+        lastEventNanos = nowNanos;
+    }
+
+    /** Starts a halted sandbox again: {@code starting} for the delay, then {@code started}. */
+    void restart(Duration startDelay, long nowNanos) {
+        creatingUntilNanos = nowNanos;
+        startedAtNanos = nowNanos + startDelay.toNanos();
+        lastEventNanos = nowNanos;
+        halted = null;
+    }
+
+    /** Records a use of the sandbox, which puts off its auto-stop. */
+    void touch(long nowNanos) {
+        lastEventNanos = nowNanos;
+    }
+
+    long lastEventNanos() {
+        return lastEventNanos;
     }
 
     boolean isStarted() {
@@ -122,7 +165,7 @@ final class LocalSandbox {
         out.put("disk", 3);
         String state = state();
         out.put("state", state);
-        out.put("desiredState", destroying ? "destroyed" : "started");
+        out.put("desiredState", destroying ? "destroyed" : halted != null ? halted : "started");
         if (state.equals("error")) {
             out.put("errorReason", errorReason);
             out.put("recoverable", false);

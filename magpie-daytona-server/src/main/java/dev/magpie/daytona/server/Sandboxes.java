@@ -107,6 +107,7 @@ final class Sandboxes {
     void delete(LocalSandbox sandbox) {
         sandbox.markDestroying();
         sandbox.sessions.values().forEach(Session::kill);
+        sandbox.ptys.values().forEach(PtySession::kill);
         sandbox.executing.forEach(p -> runtime.kill(sandbox, p));
         byId.remove(sandbox.id);
         names.remove(sandbox.name, sandbox.id);

@@ -20,6 +20,7 @@ public final class ServerMain {
             "  --host ADDR            address to bind (default 127.0.0.1)",
             "  --api-key KEY          bearer key clients must send (default: $DAYTONA_API_KEY, else random, printed)",
             "  --start-delay D        time for a sandbox to turn started, e.g. 500ms, 2s (default 0)",
+            "  --interval-minute D    how long a minute of auto-stop/auto-delete intervals lasts (default 1m)",
             "  --snapshot NAME[=DIR]  a known snapshot, optionally copied from DIR into each sandbox (repeatable)",
             "  --root DIR             where sandbox directories go (default: a temporary directory)",
             "  --docker IMAGE         run each sandbox in a container of IMAGE (default: processes of this machine)",
@@ -77,6 +78,7 @@ public final class ServerMain {
                 case "--host": builder.host(value); break;
                 case "--api-key": key = value; break;
                 case "--start-delay": builder.startDelay(duration(value)); break;
+                case "--interval-minute": builder.intervalMinute(duration(value)); break;
                 case "--root": builder.root(Path.of(value)); break;
                 case "--docker": builder.docker(value); break;
                 case "--rate-limit": builder.rateLimitPerMinute(number(option, value)); break;
@@ -150,7 +152,7 @@ public final class ServerMain {
             }
             return Duration.ofMillis(Long.parseLong(v));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--start-delay must be like 500ms, 2s or 1m, was '" + value + "'");
+            throw new IllegalArgumentException("a duration must be like 500ms, 2s or 1m, was '" + value + "'");
         }
     }
 }

@@ -37,15 +37,17 @@ final class Session {
         private final OutputStream stderrFile;
         private final OutputStream mergedFile;
         private final Thread[] readers = new Thread[2];
+        private final boolean readsInput;
         private long stdoutSize;
         private long stderrSize;
         private long mergedSize;
         private int open = 2;
         private volatile Integer exitCode;
 
-        Command(String command, Process process, Path logs) throws IOException {
+        Command(String command, Process process, Path logs, boolean readsInput) throws IOException {
             this.command = command;
             this.process = process;
+            this.readsInput = readsInput;
             Files.createDirectories(logs);
             this.stdout = logs.resolve(id + ".stdout");
             this.stderr = logs.resolve(id + ".stderr");
@@ -66,11 +68,31 @@ final class Session {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            exitCode = process.exitValue();
+            synchronized (this) {
+                exitCode = process.exitValue();
+                notifyAll();
+            }
         }
 
         Integer exitCode() {
             return exitCode;
+        }
+
+        /** Whether the command's standard input stays open for {@code input} (asynchronous commands). */
+        boolean readsInput() {
+            return readsInput;
+        }
+
+        /** Waits up to the timeout for the merged log to grow past {@code size}, or for the command to end. */
+        synchronized void awaitOutput(long size, long timeoutMillis) throws InterruptedException {
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+            while (mergedSize <= size && exitCode == null) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return;
+                }
+                wait(left);
+            }
         }
 
         /** The output so far: each file up to what was written when asked. */
@@ -109,6 +131,7 @@ final class Session {
                 stderrSize += length;
             }
             mergedSize += mark.length + length;
+            notifyAll();
         }
 
         private synchronized void ended() throws IOException {
@@ -160,7 +183,8 @@ final class Session {
         this.state = sandbox.runtime.sessionState(sandbox, UUID.randomUUID().toString());
     }
 
-    Command start(String command) throws IOException {
+    /** Starts the command; its standard input stays open when {@code readsInput}, else it reads end of file. */
+    Command start(String command, boolean readsInput) throws IOException {
         String dir = "'" + state.replace("'", "'\\''") + "'";
         String script = "mkdir -p " + dir + "\nif [ -f " + dir + "/env ]; then . " + dir + "/env 2>/dev/null; fi\n"
                 + "if [ -f " + dir + "/cwd ]; then cd \"$(cat " + dir + "/cwd)\" 2>/dev/null; fi\n"
@@ -170,10 +194,12 @@ final class Session {
                 + "pwd > " + dir + "/cwd; export -p | grep -v '[ ]" + DockerRuntime.MARKER + "=' > " + dir + "/env\n"
                 + "exit $__magpie_rc\n";
         Process process = sandbox.runtime.exec(sandbox, script, null, Map.of(), false, null);
-        process.getOutputStream().close();
+        if (!readsInput) {
+            process.getOutputStream().close();
+        }
         Command c;
         try {
-            c = new Command(command, process, sandbox.logs());
+            c = new Command(command, process, sandbox.logs(), readsInput);
         } catch (IOException | RuntimeException e) {
             sandbox.runtime.kill(sandbox, process);
             throw e;

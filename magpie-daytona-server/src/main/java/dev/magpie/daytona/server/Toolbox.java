@@ -57,6 +57,7 @@ final class Toolbox {
             return;
         }
         LocalSandbox sandbox = found.get();
+        sandbox.touch(server.clock().now());
         if (!sandbox.isStarted()) {
             call.toolboxError(409, "CONFLICT", "Sandbox " + id + " is not started (state " + sandbox.state() + ")");
             return;
@@ -75,6 +76,8 @@ final class Toolbox {
             ToolboxCodeRun.handle(call, sandbox);
         } else if (route.equals("/process/execute") && call.method.equals("POST")) {
             execute(call, sandbox);
+        } else if (route.startsWith("/process/pty")) {
+            PtySessions.handle(call, sandbox, route.substring("/process/pty".length()));
         } else if (route.startsWith("/process/session")) {
             sessions(call, sandbox, route.substring("/process/session".length()));
         } else {
@@ -193,6 +196,9 @@ final class Toolbox {
             call.empty(204);
         } else if (p.length == 2 && p[1].equals("exec") && call.method.equals("POST")) {
             sessionExec(call, sandbox, session);
+        } else if (p.length == 4 && p[1].equals("command") && p[3].equals("input") && call.method.equals("POST")
+                && session.commands.containsKey(p[2])) {
+            SessionLogs.input(call, session.commands.get(p[2]));
         } else if (p.length >= 3 && p[1].equals("command") && call.method.equals("GET")) {
             Session.Command command = session.commands.get(p[2]);
             if (command == null) {
@@ -216,7 +222,7 @@ final class Toolbox {
             return;
         }
         boolean async = body.path("runAsync").asBoolean(false) || body.path("async").asBoolean(false);
-        Session.Command command = session.start(body.get("command").asText());
+        Session.Command command = session.start(body.get("command").asText(), async);
         if (async) {
             call.json(202, Map.of("cmdId", command.id));
             return;

@@ -1,0 +1,175 @@
+package dev.magpie.daytona.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A pseudo-terminal session: an interactive {@code bash} on a terminal that {@code script} (util-linux) opens in
+ * the sandbox. Its output goes to every connected WebSocket as binary messages; input from any of them goes to the
+ * terminal. When the shell exits, clients that asked for it get the daemon's {@code exited} control message, then
+ * every socket is closed.
+ */
+final class PtySession {
+
+    /** The subprotocol with which a client asks for the {@code exited} control message. */
+    static final String EXIT_CONTROL = "X-Daytona-Pty-Exit-Control";
+
+    final String id;
+    final String cwd;
+    final Map<String, String> envs;
+    final Instant createdAt = Instant.now();
+    private final LocalSandbox sandbox;
+    private volatile Process process;
+    private volatile int cols;
+    private volatile int rows;
+    /** Each connected socket, with whether it takes the exit control message. */
+    private final Map<WebSocket, Boolean> clients = new ConcurrentHashMap<>();
+
+    PtySession(LocalSandbox sandbox, String id, String cwd, Map<String, String> envs, int cols, int rows) {
+        this.sandbox = sandbox;
+        this.id = id;
+        this.cwd = cwd;
+        this.envs = Map.copyOf(envs);
+        this.cols = cols;
+        this.rows = rows;
+    }
+
+    /** Starts the shell; clients attached before see its output from the first byte. */
+    void start() throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(envs);
+        env.putIfAbsent("TERM", "xterm-256color");
+        String shell = "stty cols " + cols + " rows " + rows + " 2>/dev/null; exec bash -i";
+        this.process = sandbox.runtime.exec(sandbox, "exec script -qfec '" + shell + "' /dev/null", cwd, env,
+                true, null);
+        Thread pump = new Thread(this::pump, "daytona-pty-output");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    boolean active() {
+        return process != null && process.isAlive();
+    }
+
+    /** Tells the client it is connected; from now on it gets the terminal's output. */
+    void attach(WebSocket ws, boolean exitControl) throws IOException {
+        clients.put(ws, exitControl);
+        ws.sendText("{\"type\":\"control\",\"status\":\"connected\"}");
+    }
+
+    /** Serves an attached client until it leaves or the shell exits: its messages are the terminal's input. */
+    void serve(WebSocket ws) throws IOException {
+        if (!process.isAlive()) {
+            ended(ws, clients.getOrDefault(ws, false));
+            return;
+        }
+        OutputStream in = process.getOutputStream();
+        byte[] message;
+        try {
+            while ((message = ws.read()) != null) {
+                in.write(message);
+                in.flush();
+            }
+        } finally {
+            clients.remove(ws);
+        }
+    }
+
+    /**
+     * Records the size and applies it to the terminal where this machine sees the shell's terminal (processes of
+     * this machine; a container's are not visible from here), then tells the shell.
+     */
+    void resize(int cols, int rows) {
+        this.cols = cols;
+        this.rows = rows;
+        if (process == null) {
+            return;
+        }
+        process.descendants().forEach(p -> {
+            try {
+                Path tty = Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "fd", "0"));
+                if (tty.toString().startsWith("/dev/pts/")) {
+                    new ProcessBuilder("stty", "-F", tty.toString(), "cols", Integer.toString(cols), "rows",
+                            Integer.toString(rows)).start().waitFor();
+                    new ProcessBuilder("kill", "-WINCH", Long.toString(p.pid())).start().waitFor();
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                // not a process of this machine's terminal: the size is recorded only
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    void kill() {
+        if (process != null) {
+            sandbox.runtime.kill(sandbox, process);
+        }
+    }
+
+    /** The {@code PtySessionInfo} of toolbox.json. */
+    Map<String, Object> toJson() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("active", active());
+        out.put("cols", cols);
+        out.put("rows", rows);
+        out.put("cwd", cwd == null ? sandbox.runtime.home(sandbox) : cwd);
+        out.put("envs", envs);
+        out.put("createdAt", createdAt.toString());
+        out.put("lazyStart", false);
+        return out;
+    }
+
+    private void pump() {
+        byte[] buffer = new byte[8192];
+        try (InputStream out = process.getInputStream()) {
+            int n;
+            while ((n = out.read(buffer)) > 0) {
+                for (WebSocket ws : clients.keySet()) {
+                    try {
+                        ws.sendBinary(buffer, 0, n);
+                    } catch (IOException e) {
+                        clients.remove(ws);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the shell was killed
+        }
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Map.Entry<WebSocket, Boolean> client : Set.copyOf(clients.entrySet())) {
+            ended(client.getKey(), client.getValue());
+        }
+    }
+
+    private void ended(WebSocket ws, boolean exitControl) {
+        try {
+            if (exitControl) {
+                ws.sendText(Call.JSON.writeValueAsString(Map.of("type", "control", "status", "exited",
+                        "exitCode", process.exitValue())));
+            }
+        } catch (IOException e) {
+            // the client is gone already
+        }
+        clients.remove(ws);
+        ws.close(1000, "the shell exited");
+    }
+
+    /** Whether the client offered the exit control subprotocol. */
+    static boolean offersExitControl(String protocols) {
+        return protocols != null && List.of(protocols.split("\\s*,\\s*")).contains(EXIT_CONTROL);
+    }
+}
