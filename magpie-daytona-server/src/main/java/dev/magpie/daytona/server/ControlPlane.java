@@ -16,13 +16,18 @@ final class ControlPlane {
     private static final List<String> NOT_ON_LIST_ITEMS = List.of("env", "volumes");
 
     private final DaytonaServer server;
+    private final SandboxSnapshots snapshots;
 
     ControlPlane(DaytonaServer server) {
         this.server = server;
+        this.snapshots = new SandboxSnapshots(server);
     }
 
     void handle(Call call, String path) throws IOException {
         String[] parts = path.replaceAll("^/+", "").split("/");
+        if (snapshots.handle(call, parts)) {
+            return;
+        }
         if (parts.length >= 1 && parts[0].equals("sandbox")) {
             if (parts.length == 1) {
                 switch (call.method) {
