@@ -125,7 +125,7 @@ class LocalPreparedWorkspaceTest {
     }
 
     @Test
-    void aKeptPreparationOutlivesItsWorkspacesUnderItsDocumentedName() throws IOException {
+    void aKeptPreparationOutlivesItsWorkspacesUnderItsDocumentedNameAndALaterRunReusesIt() throws IOException {
         Settings keep = Settings.builder().values(Map.of(Preparation.KEEP_KEY, "true")).source(key ->
                 Settings.fromSystem().get(key)).build();
         WorkspaceSpec spec = WorkspaceSpec.builder().provider(ProviderId.LOCAL).cloneFrom(repo.toString())
@@ -138,7 +138,17 @@ class LocalPreparedWorkspaceTest {
         kept.removeAll(before);
         assertThat(kept).hasSize(1);
         assertThat(kept.get(0).resolve("built.txt")).hasContent("kept");
-        dev.magpie.sandbox.internal.TreeDeleter.delete(kept.get(0));
+
+        // What a later run sees: prepared trees of its own, and the kept directory.
+        LocalRuntime runtime = LocalRuntime.shared();
+        Path copy = new PreparedTrees(runtime.tempDirs(), runtime.runner(), runtime.cloner()).copy(spec, keep);
+        try {
+            assertThat(copy.resolve("built.txt")).hasContent("kept");
+            assertThat(runs()).hasSize(1);
+        } finally {
+            dev.magpie.sandbox.internal.TreeDeleter.delete(copy);
+            dev.magpie.sandbox.internal.TreeDeleter.delete(kept.get(0));
+        }
     }
 
     /** Entries of this JVM's temporary root whose name contains {@code part}. */
