@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.magpie.junit.Sandbox;
 import dev.magpie.sandbox.Workspace;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * whole run, and every test starts from its own copy of the prepared clone, so its {@code make test} only builds the
  * gauge. A change to the repository's commit, or to the command, prepares again.
  */
+@EnabledIf(value = "toolchainOnPath", disabledReason = "needs a C compiler (cc) and make on the PATH")
 class GaugeLimitsTest {
 
     @Sandbox(cloneFrom = "acme/gauge", prepare = "make deps")
@@ -41,5 +47,10 @@ class GaugeLimitsTest {
         repo.writeString("src/gauge.h", repo.readString("src/gauge.h").replace("50.0", limit + ".0"));
 
         assertThat(repo.exec("make", "-s", "test")).hasExitCode(2).stdout().isEqualTo("FAIL limit " + limit + ".0\n");
+    }
+
+    static boolean toolchainOnPath() {
+        return Stream.of("cc", "make").allMatch(tool -> Stream.of(System.getenv("PATH").split(File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool))));
     }
 }
