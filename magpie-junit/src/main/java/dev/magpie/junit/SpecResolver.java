@@ -32,7 +32,8 @@ final class SpecResolver {
                     .ref(resolve(declaration, "ref", sandbox.ref()))
                     .snapshot(resolve(declaration, "snapshot", sandbox.snapshot()))
                     .workingDir(resolve(declaration, "workingDir", sandbox.workingDir()))
-                    .isolation(isolation.isBlank() ? null : Isolation.of(isolation));
+                    .isolation(isolation.isBlank() ? null : Isolation.of(isolation))
+                    .prepare(resolve(declaration, "prepare", sandbox.prepare()));
             for (String entry : sandbox.env()) {
                 int eq = entry.indexOf('=');
                 if (eq <= 0) {

@@ -22,6 +22,7 @@ public final class WorkspaceSpec {
     private final String workingDir;
     private final Map<String, String> env;
     private final Isolation isolation;
+    private final String prepare;
 
     private WorkspaceSpec(Builder builder) {
         this.provider = builder.provider;
@@ -33,6 +34,7 @@ public final class WorkspaceSpec {
         this.workingDir = builder.workingDir;
         this.env = Map.copyOf(builder.env);
         this.isolation = builder.isolation;
+        this.prepare = builder.prepare;
         if (path != null && cloneFrom != null) {
             throw new InvalidInputException("path and cloneFrom exclude each other, but both are set: path = '" + path
                     + "', cloneFrom = '" + Redactor.redact(cloneFrom) + "'. Keep one of them.");
@@ -59,7 +61,7 @@ public final class WorkspaceSpec {
 
     public Builder newBuilder() {
         Builder builder = new Builder().provider(provider).path(path).cloneFrom(cloneFrom).ref(ref).snapshot(snapshot)
-                .workingDir(workingDir).isolation(isolation);
+                .workingDir(workingDir).isolation(isolation).prepare(prepare);
         builder.env.putAll(env);
         builder.depth = depth;
         return builder;
@@ -113,6 +115,14 @@ public final class WorkspaceSpec {
         return Optional.ofNullable(isolation);
     }
 
+    /**
+     * A shell command run once per distinct source and command, each workspace starting from a copy of the state it
+     * left; see {@link Preparation}. Empty: every workspace starts from its source.
+     */
+    public Optional<String> prepare() {
+        return Optional.ofNullable(prepare);
+    }
+
     /** Equal when every field is: two equal specs describe the same workspace (warm pools are keyed by it). */
     @Override
     public boolean equals(Object other) {
@@ -120,12 +130,13 @@ public final class WorkspaceSpec {
                 && Objects.equals(path, that.path) && Objects.equals(cloneFrom, that.cloneFrom)
                 && Objects.equals(ref, that.ref) && Objects.equals(depth, that.depth)
                 && Objects.equals(snapshot, that.snapshot) && Objects.equals(workingDir, that.workingDir)
-                && env.equals(that.env) && isolation == that.isolation;
+                && env.equals(that.env) && isolation == that.isolation
+                && Objects.equals(prepare, that.prepare);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(provider, path, cloneFrom, ref, depth, snapshot, workingDir, env, isolation);
+        return Objects.hash(provider, path, cloneFrom, ref, depth, snapshot, workingDir, env, isolation, prepare);
     }
 
     @Override
@@ -138,6 +149,7 @@ public final class WorkspaceSpec {
         snapshot().ifPresent(s -> out.append(", snapshot=").append(s));
         workingDir().ifPresent(w -> out.append(", workingDir=").append(w));
         isolation().ifPresent(i -> out.append(", isolation=").append(i.key()));
+        prepare().ifPresent(p -> out.append(", prepare=").append(Redactor.redact(p)));
         return out.append('}').toString();
     }
 
@@ -152,6 +164,7 @@ public final class WorkspaceSpec {
         private String workingDir;
         private final Map<String, String> env = new LinkedHashMap<>();
         private Isolation isolation;
+        private String prepare;
 
         private Builder() {
         }
@@ -206,6 +219,15 @@ public final class WorkspaceSpec {
         /** How a local workspace's commands are isolated; null follows the configuration. */
         public Builder isolation(Isolation value) {
             this.isolation = value;
+            return this;
+        }
+
+        /**
+         * A shell command ({@code sh -c}) that prepares the workspace, such as {@code npm ci}: run once per distinct
+         * source and command, each workspace then starts from a copy of its result (see {@link Preparation}).
+         */
+        public Builder prepare(String command) {
+            this.prepare = blankToNull(command);
             return this;
         }
 

@@ -20,14 +20,19 @@ final class ControlPlane {
 
     private final DaytonaServer server;
     private final Lifecycle lifecycle;
+    private final SandboxSnapshots snapshots;
 
     ControlPlane(DaytonaServer server) {
         this.server = server;
         this.lifecycle = new Lifecycle(server);
+        this.snapshots = new SandboxSnapshots(server);
     }
 
     void handle(Call call, String path) throws IOException {
         String[] parts = path.replaceAll("^/+", "").split("/");
+        if (snapshots.handle(call, parts)) {
+            return;
+        }
         if (parts.length >= 1 && parts[0].equals("sandbox")) {
             if (parts.length == 1) {
                 switch (call.method) {

@@ -75,7 +75,7 @@ public final class DaytonaServer implements AutoCloseable {
         this.ownsRoot = b.root == null;
         this.root = b.root != null ? Files.createDirectories(b.root)
                 : TempRoots.create(Path.of(System.getProperty("java.io.tmpdir")));
-        this.snapshots = Map.copyOf(b.snapshots);
+        this.snapshots = new java.util.concurrent.ConcurrentHashMap<>(b.snapshots); // snapshots taken add to it
         this.cages = b.dockerImage == null ? ProcessCages.create() : null;
         this.sandboxes = new Sandboxes(root, cages != null ? new DirectoryRuntime(cages)
                 : new DockerRuntime(b.dockerImage));

@@ -4,6 +4,7 @@ import dev.magpie.sandbox.internal.files.SafeTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -140,14 +141,16 @@ final class Sandboxes {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a tree; a link is copied as a link, never followed (a snapshot's home was a sandbox's to shape). */
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path source : paths.toList()) {
                 Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
+                if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
+                            LinkOption.NOFOLLOW_LINKS);
                 }
             }
         }

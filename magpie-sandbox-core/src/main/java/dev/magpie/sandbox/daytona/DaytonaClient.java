@@ -254,8 +254,12 @@ public final class DaytonaClient {
         }
     }
 
-    private HttpUrl url(String... segments) {
+    HttpUrl url(String... segments) {
         return Http.url(base, segments);
+    }
+
+    Http http() {
+        return http;
     }
 
     @Override

@@ -19,7 +19,8 @@ import java.util.Optional;
  * The {@code daytona} provider: a remote sandbox from the spec's snapshot, configured by {@link DaytonaConfig}.
  * Besides the spec, the original's variables apply: {@code DAYTONA_SNAPSHOT_NAME} (when the spec names no
  * snapshot), {@code DAYTONA_ENV} ({@code K=V,K2=V2}, under the spec's env) and {@code DAYTONA_VOLUME_ID} with
- * {@code DAYTONA_VOLUME_MOUNT_PATH}. Registered through {@link java.util.ServiceLoader}.
+ * {@code DAYTONA_VOLUME_MOUNT_PATH}. With {@code prepare}, a sandbox of a snapshot taken from a prepared one (see
+ * {@link PreparedSnapshots}). Registered through {@link java.util.ServiceLoader}.
  */
 public final class DaytonaProvider implements WorkspaceProvider {
 
@@ -62,8 +63,11 @@ public final class DaytonaProvider implements WorkspaceProvider {
         request.env(spec.env());
         volume(settings).ifPresent(request::volume);
         NetworkPolicy.from(settings).ifPresent(policy -> request.networkBlockAll(policy == NetworkPolicy.NONE));
-        return DaytonaWorkspace.create(DaytonaClient.of(DaytonaConfig.fromSettings(settings)), request.build(),
-                spec.workingDir().orElse(null));
+        DaytonaClient client = DaytonaClient.of(DaytonaConfig.fromSettings(settings));
+        if (spec.prepare().isPresent()) {
+            return PreparedSnapshots.create(spec, settings, client, request.build());
+        }
+        return DaytonaWorkspace.create(client, request.build(), spec.workingDir().orElse(null));
     }
 
     @Override
@@ -79,8 +83,11 @@ public final class DaytonaProvider implements WorkspaceProvider {
             return List.of();
         }
         DaytonaConfig config = DaytonaConfig.fromSettings(settings);
-        return DaytonaSweep.of(DaytonaClient.of(config)).runForEndedJvms(config.owner()).deleted().stream()
-                .map(id -> "sandbox " + id).toList();
+        DaytonaClient client = DaytonaClient.of(config);
+        List<String> removed = new java.util.ArrayList<>(DaytonaSweep.of(client).runForEndedJvms(config.owner())
+                .deleted().stream().map(id -> "sandbox " + id).toList());
+        PreparedSnapshots.sweep(client).forEach(name -> removed.add("prepared snapshot " + name));
+        return removed;
     }
 
     static Map<String, String> parsePairs(String list) {

@@ -46,6 +46,7 @@ public final class DockerEngine {
         this.endpoint = endpoint;
         this.owner = owner;
         new StaleContainerSweeper(client, owner).sweep(); // the containers of dead JVMs, removed once per JVM
+        StalePreparedImages.sweep(client, owner);
     }
 
     /**
@@ -92,9 +93,12 @@ public final class DockerEngine {
         }
     }
 
-    /** Removes the containers that JVMs that have ended left on this engine; returns their ids. */
+    /** Removes the containers, then the prepared images, that JVMs that have ended left on this engine. */
     List<String> sweepStale() {
-        return new StaleContainerSweeper(client, owner).sweep();
+        List<String> removed = new java.util.ArrayList<>(new StaleContainerSweeper(client, owner).sweep().stream()
+                .map(id -> "container " + id).toList());
+        StalePreparedImages.sweep(client, owner).forEach(id -> removed.add("prepared image " + id));
+        return removed;
     }
 
     /** Where the engine listens, such as {@code unix:///var/run/docker.sock}. */

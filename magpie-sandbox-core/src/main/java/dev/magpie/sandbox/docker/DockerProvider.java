@@ -56,7 +56,7 @@ public final class DockerProvider implements WorkspaceProvider {
 
     @Override
     public List<String> sweep(Settings settings) {
-        return engine(settings).sweepStale().stream().map(id -> "container " + id).toList();
+        return engine(settings).sweepStale();
     }
 
     private static DockerEngine engine(Settings settings) {

@@ -59,21 +59,32 @@ public final class DockerWorkspaces {
 
     /** Creates the container workspace a spec describes. */
     static DockerWorkspace create(WorkspaceSpec spec, Settings settings) {
-        String image = image(spec, settings);
-        DockerWorkspaceBuilder builder = DockerWorkspace.builder(image)
-                .workingDir(spec.workingDir().orElse(settings.get(WORKING_DIR_KEY, DockerWorkspace.DEFAULT_WORKING_DIR)))
+        if (spec.prepare().isPresent()) {
+            return PreparedImages.create(spec, settings);
+        }
+        DockerWorkspaceBuilder builder = container(spec, settings, image(spec, settings));
+        spec.cloneFrom().ifPresent(source -> builder.repository(expandShorthand(source, settings)));
+        spec.ref().ifPresent(builder::ref);
+        return builder.build();
+    }
+
+    /** A container of the image as the spec and the settings describe it, without the spec's repository. */
+    static DockerWorkspaceBuilder container(WorkspaceSpec spec, Settings settings, String image) {
+        return DockerWorkspace.builder(image)
+                .workingDir(workingDir(spec, settings))
                 .env(spec.env())
                 .network(NetworkPolicy.from(settings).orElse(NetworkPolicy.HOST) == NetworkPolicy.HOST)
                 .memoryBytes(memory(settings))
                 .cpus(cpus(settings))
                 .cloneMode(cloneMode(settings))
                 .probeTimeout(settings.getDuration(PROBE_TIMEOUT_KEY, DockerEngine.DEFAULT_PROBE_TIMEOUT));
-        spec.cloneFrom().ifPresent(source -> builder.repository(expandShorthand(source, settings)));
-        spec.ref().ifPresent(builder::ref);
-        return builder.build();
     }
 
-    private static String image(WorkspaceSpec spec, Settings settings) {
+    static String workingDir(WorkspaceSpec spec, Settings settings) {
+        return spec.workingDir().orElse(settings.get(WORKING_DIR_KEY, DockerWorkspace.DEFAULT_WORKING_DIR));
+    }
+
+    static String image(WorkspaceSpec spec, Settings settings) {
         return spec.snapshot().or(() -> settings.get(IMAGE_KEY)).orElseThrow(() -> new InvalidInputException(
                 "A Docker workspace needs an image, but the spec names no snapshot and '" + IMAGE_KEY + "' is not set."
                         + " Set snapshot to the image name, or the configuration key '" + IMAGE_KEY + "'."));

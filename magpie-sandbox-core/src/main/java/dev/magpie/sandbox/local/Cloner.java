@@ -4,7 +4,9 @@ import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.Settings;
+import dev.magpie.sandbox.internal.GithubShorthand;
 import dev.magpie.sandbox.internal.HostGit;
+import dev.magpie.sandbox.internal.SourceCommit;
 import dev.magpie.sandbox.internal.ProcessRunner;
 import dev.magpie.sandbox.internal.TreeDeleter;
 import java.nio.file.Path;
@@ -44,12 +46,8 @@ final class Cloner {
 
     /** A new temporary directory holding a clone of the spec's source at its ref. */
     Path cloneInto(CloneSpec spec, Settings settings) {
-        HostGit git = new HostGit(runner, settings.get(LocalWorkspace.GIT_KEY, "git"),
-                settings.get(LocalWorkspace.GH_KEY, "gh"),
-                settings.getDuration(LocalWorkspace.CLONE_TIMEOUT_KEY, Duration.ofMinutes(10)), OWNER, ProviderId.LOCAL);
-        String base = spec.githubBase().orElseGet(() -> settings.get(LocalWorkspace.GITHUB_BASE_KEY,
-                CloneSpec.DEFAULT_GITHUB_BASE));
-        CloneSource source = CloneSource.resolve(spec.source(), base, () -> ghReady(git.gh()));
+        HostGit git = git(settings);
+        CloneSource source = source(spec, settings, git);
         Path target = dirs.create("clone");
         try {
             if (settings.getBoolean(LocalWorkspace.CLONE_CACHE_KEY, true)) {
@@ -73,6 +71,30 @@ final class Cloner {
             }
             throw e;
         }
+    }
+
+    /**
+     * What identifies the spec's source and the commit its ref names now, asked of the source itself (a cached
+     * mirror may be older).
+     */
+    String sourceAndCommit(CloneSpec spec, Settings settings) {
+        HostGit git = git(settings);
+        CloneSource source = source(spec, settings, git);
+        String location = source.viaGh() ? GithubShorthand.DEFAULT_BASE + "/" + source.shorthand() + ".git"
+                : source.location();
+        return source.key() + "@" + SourceCommit.resolve(git, location, spec.ref().orElse(null));
+    }
+
+    private HostGit git(Settings settings) {
+        return new HostGit(runner, settings.get(LocalWorkspace.GIT_KEY, "git"),
+                settings.get(LocalWorkspace.GH_KEY, "gh"),
+                settings.getDuration(LocalWorkspace.CLONE_TIMEOUT_KEY, Duration.ofMinutes(10)), OWNER, ProviderId.LOCAL);
+    }
+
+    private CloneSource source(CloneSpec spec, Settings settings, HostGit git) {
+        String base = spec.githubBase().orElseGet(() -> settings.get(LocalWorkspace.GITHUB_BASE_KEY,
+                CloneSpec.DEFAULT_GITHUB_BASE));
+        return CloneSource.resolve(spec.source(), base, () -> ghReady(git.gh()));
     }
 
     /** Deletes every cached mirror. */

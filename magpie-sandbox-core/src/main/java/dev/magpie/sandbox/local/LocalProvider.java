@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * The {@code local} provider: an existing directory ({@code path}), a fresh clone ({@code clone}, {@code ref},
- * {@code depth}) or an empty temporary directory, its commands isolated or not ({@code isolation}). Registered through {@link java.util.ServiceLoader}.
+ * {@code depth}) or an empty temporary directory, its commands isolated or not ({@code isolation}); with
+ * {@code prepare}, a copy of the prepared state of any of them (see {@link dev.magpie.sandbox.Preparation}). Registered through {@link java.util.ServiceLoader}.
  */
 public final class LocalProvider implements WorkspaceProvider {
 
@@ -59,6 +60,9 @@ public final class LocalProvider implements WorkspaceProvider {
         Settings settings = spec.isolation().map(isolation -> Settings.builder()
                 .values(Map.of(LocalWorkspace.ISOLATION_KEY, isolation.key())).source(configured::get).build())
                 .orElse(configured);
+        if (spec.prepare().isPresent()) {
+            return LocalWorkspace.fromPrepared(spec, settings);
+        }
         if (spec.path().isPresent()) {
             Path path = Path.of(spec.path().get());
             return LocalWorkspace.fromPath(spec.workingDir().map(path::resolve).orElse(path), spec.env(), settings);

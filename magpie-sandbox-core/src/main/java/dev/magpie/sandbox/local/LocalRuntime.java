@@ -7,9 +7,9 @@ import java.time.Duration;
 
 /**
  * What all local workspaces of one JVM share: the process runner and its reader threads, the temporary
- * directory root (swept of dead JVMs' leftovers on first use) and the clone cache. This is the one JVM-wide
+ * directory root (swept of dead JVMs' leftovers on first use), the clone cache and the prepared directories. This is the one JVM-wide
  * instance in the library, on purpose: the cache exists to be shared by every workspace of a test run.
- * Cached mirrors are deleted when the JVM exits; a killed JVM's are swept by the next run.
+ * Cached mirrors and prepared directories (unless kept) are deleted when the JVM exits; a killed JVM's are swept by the next run.
  */
 final class LocalRuntime {
 
@@ -19,11 +19,13 @@ final class LocalRuntime {
     private final ProcessRunner runner;
     private final TempDirs tempDirs;
     private final Cloner cloner;
+    private final PreparedTrees preparedTrees;
 
     LocalRuntime(Path tempRoot) {
         this.runner = new ProcessRunner(DRAIN_GRACE);
         this.tempDirs = new TempDirs(tempRoot);
         this.cloner = new Cloner(tempDirs, runner);
+        this.preparedTrees = new PreparedTrees(tempDirs, runner, cloner);
     }
 
     /** The JVM's shared runtime, created on first use from the system settings. */
@@ -43,6 +45,10 @@ final class LocalRuntime {
         return cloner;
     }
 
+    PreparedTrees preparedTrees() {
+        return preparedTrees;
+    }
+
     private static final class Holder {
         private static final LocalRuntime INSTANCE = create();
 
@@ -56,7 +62,12 @@ final class LocalRuntime {
                 } catch (RuntimeException e) {
                     // The next run sweeps what is left.
                 }
-            }, "magpie-clone-cache-cleanup");
+                try {
+                    runtime.preparedTrees.clear();
+                } catch (RuntimeException e) {
+                    // The next run sweeps what is left.
+                }
+            }, "magpie-local-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
             return runtime;
         }

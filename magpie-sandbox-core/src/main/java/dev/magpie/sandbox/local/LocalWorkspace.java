@@ -9,6 +9,7 @@ import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Transcript;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.internal.GithubShorthand;
 import dev.magpie.sandbox.internal.PathRules;
 import dev.magpie.sandbox.internal.TreeDeleter;
@@ -173,6 +174,19 @@ public final class LocalWorkspace implements Workspace {
         LocalRuntime runtime = LocalRuntime.shared();
         Path clone = runtime.cloner().cloneInto(spec, settings);
         return new LocalWorkspace(clone, true, env, settings, runtime);
+    }
+
+    /**
+     * A copy of the spec's prepared state ({@link dev.magpie.sandbox.Preparation}) in a new temporary directory,
+     * deleted on destroy; the preparation runs first when no workspace of this JVM (or, kept, of an earlier run)
+     * has run it.
+     *
+     * @throws dev.magpie.sandbox.PreparationException when the preparation failed, now or earlier in this JVM
+     */
+    static LocalWorkspace fromPrepared(WorkspaceSpec spec, Settings settings) {
+        checkIsolation(settings);
+        LocalRuntime runtime = LocalRuntime.shared();
+        return new LocalWorkspace(runtime.preparedTrees().copy(spec, settings), true, spec.env(), settings, runtime);
     }
 
     /** The directory on this machine (its real path). */

@@ -124,7 +124,7 @@ class DockerRepositoryTest {
                 .getHostAddress();
     }
 
-    private static void git(Path directory, String... args) throws Exception {
+    static void git(Path directory, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("git", "-c", "user.name=Test",
                 "-c", "user.email=test@example.invalid"));
         command.addAll(List.of(args));

@@ -81,7 +81,7 @@ class StaleContainerSweeperTest {
     }
 
     /** The pid of a process that has ended: what a killed JVM leaves in its labels. */
-    private static long deadPid() throws Exception {
+    static long deadPid() throws Exception {
         Process process = new ProcessBuilder("true").start();
         process.waitFor();
         assertThat(ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));

@@ -1,0 +1,88 @@
+package dev.magpie.daytona.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Snapshots taken from sandboxes, over raw HTTP: what they hold, how they are described and deleted. */
+class SandboxSnapshotsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private DaytonaServer server;
+
+    @TempDir
+    Path outside;
+
+    @BeforeEach
+    void start() {
+        server = DaytonaServer.builder().apiKey("test-key").startDelay(Duration.ZERO).snapshot("known").start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api" + path))
+                .header("Authorization", "Bearer test-key").header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String createSandbox(String snapshot) throws Exception {
+        HttpResponse<String> created = call("POST", "/sandbox", "{\"snapshot\":\"" + snapshot + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        return JSON.readTree(created.body()).get("id").asText();
+    }
+
+    @Test
+    void aSnapshotHoldsTheSandboxsFilesAndItsLinksAsLinksNeverWhatTheyPointAt() throws Exception {
+        Path secret = Files.writeString(outside.resolve("secret.txt"), "host secret\n");
+        String source = createSandbox("known");
+        Path home = server.directory(source).orElseThrow();
+        Files.writeString(home.resolve("built.txt"), "prepared\n");
+        Files.createSymbolicLink(home.resolve("leak"), secret);
+
+        HttpResponse<String> taken = call("POST", "/sandbox/" + source + "/snapshot", "{\"name\":\"prepared-1\"}");
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+        JsonNode described = JSON.readTree(call("GET", "/snapshots/prepared-1", null).body());
+        assertThat(described.get("state").asText()).isEqualTo("active");
+        assertThat(described.get("sourceSandboxId").asText()).isEqualTo(source);
+
+        Path copy = server.directory(createSandbox("prepared-1")).orElseThrow();
+        assertThat(copy.resolve("built.txt")).hasContent("prepared");
+        assertThat(Files.isSymbolicLink(copy.resolve("leak"))).isTrue();
+        assertThat(Files.readSymbolicLink(copy.resolve("leak"))).isEqualTo(secret);
+    }
+
+    @Test
+    void aTakenSnapshotIsListedAndDeletedAndANameIsTakenOnce() throws Exception {
+        String source = createSandbox("known");
+        assertThat(call("POST", "/sandbox/" + source + "/snapshot", "{\"name\":\"prepared-2\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(call("POST", "/sandbox/" + source + "/snapshot", "{\"name\":\"prepared-2\"}").statusCode())
+                .isEqualTo(409);
+        assertThat(JSON.readTree(call("GET", "/snapshots", null).body()).get("items").findValuesAsText("name"))
+                .contains("prepared-2", "known");
+
+        assertThat(call("DELETE", "/snapshots/prepared-2", null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/snapshots/prepared-2", null).statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/sandbox", "{\"snapshot\":\"prepared-2\"}").statusCode()).isEqualTo(404);
+        assertThat(call("DELETE", "/snapshots/known", null).statusCode()).isEqualTo(403);
+    }
+}
