@@ -1,0 +1,68 @@
+package dev.magpie.sandbox.daytona;
+
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.Ports;
+import dev.magpie.sandbox.internal.Probes;
+import dev.magpie.sandbox.internal.ServiceHost;
+import dev.magpie.sandbox.internal.ShellSignal;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Background processes of a Daytona sandbox: each is a command started asynchronously in a session and followed
+ * through its logs (see {@link SessionExec}), signalled by a command in the sandbox, fed stdin only before it
+ * starts. A port is reached at its preview URL, which carries HTTP only: the port counts as accepting connections
+ * once the preview answers with anything but a gateway error.
+ */
+final class DaytonaServices implements ServiceHost {
+
+    private final DaytonaClient client;
+    private final String sandboxId;
+    private final Function<ExecRequest, ExecResult> exec;
+    private final Function<ExecRequest, ExecResult> unrecorded;
+    private final Map<Integer, URI> previews = new ConcurrentHashMap<>();
+
+    DaytonaServices(DaytonaClient client, String sandboxId, Function<ExecRequest, ExecResult> exec,
+                    Function<ExecRequest, ExecResult> unrecorded) {
+        this.client = client;
+        this.sandboxId = sandboxId;
+        this.exec = exec;
+        this.unrecorded = unrecorded;
+    }
+
+    @Override
+    public ExecResult run(ExecRequest request) {
+        return exec.apply(request);
+    }
+
+    @Override
+    public void signal(String marker, boolean force) {
+        ExecResult result = unrecorded.apply(ShellSignal.request(marker, force));
+        if (!result.succeeded()) {
+            throw new WorkspaceException("Could not signal a background command in Daytona sandbox " + sandboxId
+                    + " (exit code " + result.exitCode() + "): " + result.stderrTail(5) + ". It may still run;"
+                    + " destroy the workspace to end it.");
+        }
+    }
+
+    @Override
+    public boolean liveInput() {
+        return false;
+    }
+
+    @Override
+    public URI endpoint(int port) {
+        Ports.check(port);
+        return previews.computeIfAbsent(port, p -> client.previewUrl(sandboxId, p));
+    }
+
+    @Override
+    public boolean accepts(int port) {
+        int status = Probes.status(endpoint(port));
+        return status > 0 && status != 502 && status != 503 && status != 504;
+    }
+}

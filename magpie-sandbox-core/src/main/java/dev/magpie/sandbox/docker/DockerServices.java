@@ -1,0 +1,84 @@
+package dev.magpie.sandbox.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.NetworkSettings;
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.WorkspaceException;
+import dev.magpie.sandbox.internal.Ports;
+import dev.magpie.sandbox.internal.ShellSignal;
+import dev.magpie.sandbox.internal.ServiceHost;
+import java.net.URI;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Background processes of a container: signalled by a command in the container, which sees their environments; fed
+ * stdin only before they start, as every command of the channel is. Their ports are reached at the container's
+ * address on the engine's network, which needs no port published when the container is created and no helper
+ * container, so it works wherever this JVM shares a network with the engine's bridge (Linux engines, and a JVM in
+ * a container of the same engine); an engine in a virtual machine (Docker Desktop) does not route it.
+ */
+final class DockerServices implements ServiceHost {
+
+    private final DockerClient client;
+    private final String containerId;
+    private final Function<ExecRequest, ExecResult> exec;
+    private final Function<ExecRequest, ExecResult> asRoot;
+    private volatile String address;
+
+    DockerServices(DockerClient client, String containerId, Function<ExecRequest, ExecResult> exec,
+                   Function<ExecRequest, ExecResult> asRoot) {
+        this.client = client;
+        this.containerId = containerId;
+        this.exec = exec;
+        this.asRoot = asRoot;
+    }
+
+    @Override
+    public ExecResult run(ExecRequest request) {
+        return exec.apply(request);
+    }
+
+    @Override
+    public void signal(String marker, boolean force) {
+        ExecResult result = asRoot.apply(ShellSignal.request(marker, force));
+        if (!result.succeeded()) {
+            throw new WorkspaceException("Could not signal a background command in container " + containerId
+                    + " (exit code " + result.exitCode() + "): " + result.stderrTail(5) + ". It may still run;"
+                    + " destroy the workspace to end it.");
+        }
+    }
+
+    @Override
+    public boolean liveInput() {
+        return false;
+    }
+
+    @Override
+    public URI endpoint(int port) {
+        Ports.check(port);
+        if (address == null) {
+            address = address();
+        }
+        return URI.create("http://" + address + ":" + port);
+    }
+
+    private String address() {
+        NetworkSettings settings = client.inspectContainerCmd(containerId).exec().getNetworkSettings();
+        Map<String, ContainerNetwork> networks = settings == null ? null : settings.getNetworks();
+        if (networks != null) {
+            for (ContainerNetwork network : networks.values()) {
+                String ip = network.getIpAddress();
+                if (ip != null && !ip.isEmpty()) {
+                    return ip;
+                }
+            }
+        }
+        throw new WorkspaceException("Container " + containerId + " has no network address, so its ports cannot"
+                + " be reached from this JVM (networks: " + (networks == null ? "none" : networks.keySet()) + ")."
+                + " Give it a network: " + dev.magpie.sandbox.NetworkPolicy.KEY + " = host, or network(true) on"
+                + " its builder.");
+    }
+}

@@ -1,0 +1,233 @@
+package dev.magpie.sandbox.internal;
+
+import dev.magpie.sandbox.BackgroundProcess;
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.OutputListener;
+import dev.magpie.sandbox.ReadyCheck;
+import dev.magpie.sandbox.ServiceNotReadyException;
+import dev.magpie.sandbox.WorkspaceException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+
+/**
+ * One background command: the provider's foreground run on a thread of its own, its processes marked so that
+ * they can be signalled, its recent lines kept for readiness and messages.
+ */
+final class BackgroundRun implements BackgroundProcess {
+
+    /** How long the processes may take to be reaped once killed, before stop reports them as possibly running. */
+    private static final Duration AFTER_KILL = Duration.ofSeconds(30);
+    private static final long MAX_PAUSE_MS = 100;
+
+    private final ExecRequest request;
+    private final ServiceHost host;
+    private final String marker;
+    private final UnaryOperator<String> redaction;
+    private final RecentLines recent = new RecentLines();
+    private final InputPipe input;
+    private final CompletableFuture<ExecResult> result = new CompletableFuture<>();
+
+    BackgroundRun(ExecRequest request, ServiceHost host, String marker, UnaryOperator<String> redaction) {
+        this.request = request;
+        this.host = host;
+        this.marker = marker;
+        this.redaction = redaction;
+        this.input = !request.hasStdin() && host.liveInput() ? new InputPipe() : null;
+    }
+
+    /** Starts the command on a daemon thread of its own; its result or failure completes {@link #result}. */
+    void begin(String threadName, Runnable whenDone) {
+        OutputListener user = request.listener();
+        ExecRequest.Builder marked = request.newBuilder()
+                .env(marker.substring(0, marker.indexOf('=')), marker.substring(marker.indexOf('=') + 1))
+                .listener((channel, line) -> {
+                    recent.onLine(channel, line);
+                    user.onLine(channel, line);
+                });
+        if (input != null) {
+            marked.stdin(() -> input);
+        }
+        ExecRequest run = marked.build();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(host.run(run));
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            } finally {
+                closeInput();
+                whenDone.run();
+                synchronized (recent) {
+                    recent.notifyAll();
+                }
+            }
+        }, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public List<String> command() {
+        return request.command();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return !result.isDone();
+    }
+
+    @Override
+    public Optional<ExecResult> waitFor(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        try {
+            return Optional.of(result.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkspaceException("Interrupted while waiting for " + describe() + " to end; it still runs.", e);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause());
+        }
+    }
+
+    @Override
+    public BackgroundProcess waitUntilReady(ReadyCheck check, Duration timeout) {
+        Objects.requireNonNull(check, "check");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 1;
+        while (true) {
+            boolean ready = passes(check);
+            if (ready) {
+                return this;
+            }
+            if (result.isDone()) {
+                throw notReady(check, timeout, "ended before it was ready, " + ending());
+            }
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                throw notReady(check, timeout, "still ran, not ready, when the deadline passed");
+            }
+            try {
+                // New lines and the end wake the wait; ports and HTTP are polled, backing off.
+                recent.awaitLine(Math.min(left, pause));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WorkspaceException("Interrupted while waiting for " + describe() + " to be ready.", e);
+            }
+            pause = Math.min(MAX_PAUSE_MS, pause * 2);
+        }
+    }
+
+    private boolean passes(ReadyCheck check) {
+        if (check instanceof ReadyCheck.Line line) {
+            return recent.matched(line.pattern());
+        }
+        if (check instanceof ReadyCheck.Port port) {
+            return host.accepts(port.port());
+        }
+        ReadyCheck.Http http = (ReadyCheck.Http) check;
+        int status = Probes.status(host.endpoint(http.port()).resolve(http.path()));
+        return status >= http.lowest() && status <= http.highest();
+    }
+
+    @Override
+    public ExecResult stop(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (!result.isDone()) {
+            closeInput();
+            host.signal(marker, false);
+            if (waitFor(grace).isEmpty()) {
+                kill();
+            }
+        }
+        return waitFor(Duration.ZERO).orElseThrow();
+    }
+
+    /** Kills every process of the command and waits for its run to report; for stop and the workspace's destroy. */
+    void kill() {
+        if (result.isDone()) {
+            return;
+        }
+        host.signal(marker, true);
+        try {
+            result.get(AFTER_KILL.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new WorkspaceException("Killed the processes of " + describe() + ", but its run did not report"
+                    + " their end within " + AFTER_KILL.toSeconds() + " s; some may still run. Destroy the workspace"
+                    + " to end them all.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkspaceException("Interrupted while stopping " + describe() + "; it was killed.", e);
+        } catch (ExecutionException e) {
+            // The run failed as its processes died (the workspace went away): nothing runs.
+        }
+    }
+
+    @Override
+    public void writeInput(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        if (input == null) {
+            throw new WorkspaceException("Cannot write to the stdin of " + describe() + ": " + (request.hasStdin()
+                    ? "its request gave stdin of its own. Start it without stdin to feed it while it runs."
+                    : "this provider delivers stdin only before a command starts. Give the input in the request."));
+        }
+        if (!isRunning()) {
+            throw new WorkspaceException("Cannot write to the stdin of " + describe() + ": it has ended, "
+                    + ending() + ".");
+        }
+        input.write(bytes);
+    }
+
+    @Override
+    public void closeInput() {
+        if (input != null) {
+            input.close();
+        }
+    }
+
+    @Override
+    public String recentOutput() {
+        return redaction.apply(recent.tail());
+    }
+
+    @Override
+    public String toString() {
+        return "BackgroundProcess" + request.command() + (isRunning() ? " (running)" : " (ended)");
+    }
+
+    private ServiceNotReadyException notReady(ReadyCheck check, Duration timeout, String what) {
+        String output = recentOutput();
+        return new ServiceNotReadyException("Expected " + describe() + " to be ready (" + check + ") within "
+                + timeout.toMillis() + " ms, but it " + what + ". Check the command and its output below; if it"
+                + " needs longer, give a longer timeout. Its recent output:\n" + output, output, result.isDone());
+    }
+
+    private String ending() {
+        try {
+            ExecResult ended = result.getNow(null);
+            return ended == null ? "for an unknown reason" : "with exit code " + ended.exitCode()
+                    + (ended.timedOut() ? " (its timeout killed it)" : "");
+        } catch (RuntimeException e) {
+            return "failing: " + e.getMessage();
+        }
+    }
+
+    private String describe() {
+        return redaction.apply(ShellWords.join(request.command()));
+    }
+
+    private static RuntimeException failure(Throwable cause) {
+        if (cause instanceof WorkspaceException e) {
+            return e;
+        }
+        return new WorkspaceException("The background command failed: " + cause, cause);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.magpie.sandbox.local;
+
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.internal.Ports;
+import dev.magpie.sandbox.internal.ProcessTree;
+import dev.magpie.sandbox.internal.ServiceHost;
+import java.net.URI;
+
+/**
+ * Background processes of a local workspace: they are processes of this machine, so they are signalled from here
+ * through {@code /proc}, isolated or not (a sandbox's processes keep the marker in their environment, and the
+ * sandbox ends with its first process), and their stdin is a pipe fed while they run.
+ */
+final class LocalServices implements ServiceHost {
+
+    private final LocalWorkspace workspace;
+
+    LocalServices(LocalWorkspace workspace) {
+        this.workspace = workspace;
+    }
+
+    static URI loopback(int port) {
+        return URI.create("http://127.0.0.1:" + Ports.check(port));
+    }
+
+    @Override
+    public ExecResult run(ExecRequest request) {
+        return workspace.exec(request);
+    }
+
+    @Override
+    public void signal(String marker, boolean force) {
+        if (force) {
+            ProcessTree.killMarked(marker);
+        } else {
+            ProcessTree.terminateMarked(marker);
+        }
+    }
+
+    @Override
+    public boolean liveInput() {
+        return true;
+    }
+
+    @Override
+    public URI endpoint(int port) {
+        return workspace.endpoint(port);
+    }
+}
