@@ -49,6 +49,7 @@ public final class DaytonaServer implements AutoCloseable {
 
     private final HttpServer http;
     private final ExecutorService executor;
+    private final PreviewPorts previews = new PreviewPorts(this);
     private final String apiKey;
     private final String host;
     private final Path root;
@@ -215,6 +216,7 @@ public final class DaytonaServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        previews.closeAll();
         sandboxes.deleteAll();
         if (cages != null) {
             cages.closeAll();
@@ -236,6 +238,10 @@ public final class DaytonaServer implements AutoCloseable {
 
     Sandboxes sandboxes() {
         return sandboxes;
+    }
+
+    PreviewPorts previews() {
+        return previews;
     }
 
     Faults faults() {

@@ -46,6 +46,7 @@ public interface ServiceContract extends ConformanceFixture {
 
         assertThat(server.isRunning()).isTrue();
         assertThat(get(ws.endpoint(port).resolve("/index.html"))).isEqualTo("hello\n");
+        server.waitUntilReady(ReadyCheck.line("^listening on " + port + "$"), READY); // the logs may come later
         assertThat(heard).contains(OutputListener.Channel.STDOUT + " listening on " + port);
         assertThat(server.recentOutput()).contains("listening on " + port);
         ExecResult result = server.stop(Duration.ofSeconds(5));

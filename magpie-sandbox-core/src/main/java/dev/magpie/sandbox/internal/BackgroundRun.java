@@ -49,8 +49,8 @@ final class BackgroundRun implements BackgroundProcess {
         ExecRequest.Builder marked = request.newBuilder()
                 .env(marker.substring(0, marker.indexOf('=')), marker.substring(marker.indexOf('=') + 1))
                 .listener((channel, line) -> {
+                    user.onLine(channel, line); // first, so that a line seen ready has reached the user
                     recent.onLine(channel, line);
-                    user.onLine(channel, line);
                 });
         if (input != null) {
             marked.stdin(() -> input);
