@@ -117,7 +117,8 @@ final class BackgroundRun implements BackgroundProcess {
             }
             // New lines and the end wake the wait; ports and HTTP are polled, a tenth of the time waited so far
             // apart: the readiness is seen at most about 10 % late, and a slow service costs few probes.
-            long pause = Math.max(1, Math.min(MAX_PAUSE_MS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun) / 10));
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun);
+            long pause = Math.max(1, Math.min(MAX_PAUSE_MS, waited / 10));
             try {
                 recent.awaitLine(Math.min(left, pause));
             } catch (InterruptedException e) {
