@@ -40,10 +40,9 @@ public interface Workspace extends AutoCloseable {
 
     /**
      * Starts a command in the background as the request describes and returns at once; see
-     * {@link BackgroundProcess}. Destroying the workspace stops it.
-     *
-     * @throws CommandStartException when the program cannot be started (some providers report that only through
-     *                               the process's result instead)
+     * {@link BackgroundProcess}. Destroying the workspace stops it. A program that cannot be started ends the
+     * process at once: {@link BackgroundProcess#waitFor} throws the {@link CommandStartException}, and
+     * {@link BackgroundProcess#waitUntilReady} says so.
      */
     BackgroundProcess start(ExecRequest request);
 

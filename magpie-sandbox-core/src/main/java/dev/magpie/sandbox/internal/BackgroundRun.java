@@ -217,8 +217,8 @@ final class BackgroundRun implements BackgroundProcess {
             ExecResult ended = result.getNow(null);
             return ended == null ? "for an unknown reason" : "with exit code " + ended.exitCode()
                     + (ended.timedOut() ? " (its timeout killed it)" : "");
-        } catch (RuntimeException e) {
-            return "failing: " + e.getMessage();
+        } catch (java.util.concurrent.CompletionException e) {
+            return "failing: " + e.getCause().getMessage();
         }
     }
 
