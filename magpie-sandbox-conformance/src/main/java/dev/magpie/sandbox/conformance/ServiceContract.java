@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.magpie.sandbox.BackgroundProcess;
+import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.InvalidInputException;
@@ -123,6 +124,19 @@ public interface ServiceContract extends ConformanceFixture {
         } finally {
             first.stop(Duration.ZERO);
         }
+    }
+
+    @Test
+    default void aProgramThatCannotStartEndsTheProcessWithTheReason() {
+        BackgroundProcess missing = workspace().start(ExecRequest.of("magpie-no-such-program"));
+
+        assertThatThrownBy(() -> missing.waitFor(READY)).isInstanceOf(CommandStartException.class)
+                .hasMessageContaining("magpie-no-such-program");
+        assertThatThrownBy(() -> missing.waitUntilReady(ReadyCheck.line("up"), READY))
+                .isInstanceOf(ServiceNotReadyException.class)
+                .hasMessageContaining("ended before it was ready, failing: Could not start program"
+                        + " 'magpie-no-such-program'");
+        assertThat(missing.isRunning()).isFalse();
     }
 
     @Test
