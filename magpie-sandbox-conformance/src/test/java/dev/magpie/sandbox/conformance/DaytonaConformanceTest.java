@@ -13,12 +13,6 @@ class DaytonaConformanceTest extends WorkspaceConformance {
     static final LocalDaytonaServer DAYTONA = new LocalDaytonaServer();
 
     @Override
-    public Differences differences() {
-        return Differences.none().with(Difference.NO_LIVE_INPUT,
-                "a command's stdin is uploaded to the sandbox as a file before it starts");
-    }
-
-    @Override
     protected Workspace create(Map<String, String> env) {
         return DaytonaWorkspace.create(DAYTONA.client(), DaytonaCreateRequest.builder().env(env).build(), null);
     }

@@ -9,12 +9,6 @@ import java.util.Map;
 class DockerConformanceTest extends WorkspaceConformance {
 
     @Override
-    public Differences differences() {
-        return Differences.none().with(Difference.NO_LIVE_INPUT,
-                "a command's stdin reaches the container as a file before it starts");
-    }
-
-    @Override
     protected Workspace create(Map<String, String> env) {
         return DockerWorkspace.builder(DockerEngineCondition.TEST_IMAGE).env(env).build();
     }

@@ -2,11 +2,9 @@ package dev.magpie.sandbox.daytona;
 
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
-import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.Ports;
 import dev.magpie.sandbox.internal.Probes;
 import dev.magpie.sandbox.internal.ServiceHost;
-import dev.magpie.sandbox.internal.ShellSignal;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +12,8 @@ import java.util.function.Function;
 
 /**
  * Background processes of a Daytona sandbox: each is a command started asynchronously in a session and followed
- * through its logs (see {@link SessionExec}), signalled by a command in the sandbox, fed stdin only before it
- * starts. A port is reached at its preview URL, which carries HTTP only: the port counts as accepting connections
+ * through its logs (see {@link SessionExec}), signalled by a command in the sandbox, fed live stdin through a named
+ * pipe (a session command gets its stdin before it starts). A port is reached at its preview URL, which carries HTTP only: the port counts as accepting connections
  * once the preview answers with anything but a gateway error.
  */
 final class DaytonaServices implements ServiceHost {
@@ -40,17 +38,12 @@ final class DaytonaServices implements ServiceHost {
     }
 
     @Override
-    public void signal(String marker, boolean force) {
-        ExecResult result = unrecorded.apply(ShellSignal.request(marker, force));
-        if (!result.succeeded()) {
-            throw new WorkspaceException("Could not signal a background command in Daytona sandbox " + sandboxId
-                    + " (exit code " + result.exitCode() + "): " + result.stderrTail(5) + ". It may still run;"
-                    + " destroy the workspace to end it.");
-        }
+    public ExecResult control(ExecRequest request) {
+        return unrecorded.apply(request);
     }
 
     @Override
-    public boolean liveInput() {
+    public boolean streamsInput() {
         return false;
     }
 

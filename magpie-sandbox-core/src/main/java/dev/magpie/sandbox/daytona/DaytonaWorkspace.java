@@ -45,7 +45,7 @@ import java.util.Optional;
  * and findutils. Deleting a symlink deletes the link, never its target.
  *
  * <p>A background process ({@link #start(ExecRequest)}) is a command started asynchronously in a session of its
- * own and followed through its logs; it gets its stdin before it starts. {@link #endpoint(int)} is the port's
+ * own and followed through its logs; its live stdin is a named pipe in the sandbox's temporary directory. {@link #endpoint(int)} is the port's
  * preview URL, which proxies HTTP to the port; a private sandbox's preview wants Daytona's preview token too
  * (header {@code X-Daytona-Preview-Token}), which the local server does not ask for.
  */

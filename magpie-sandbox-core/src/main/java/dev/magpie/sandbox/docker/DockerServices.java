@@ -7,7 +7,6 @@ import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.Ports;
-import dev.magpie.sandbox.internal.ShellSignal;
 import dev.magpie.sandbox.internal.ServiceHost;
 import java.net.URI;
 import java.util.Map;
@@ -15,7 +14,8 @@ import java.util.function.Function;
 
 /**
  * Background processes of a container: signalled by a command in the container, which sees their environments; fed
- * stdin only before they start, as every command of the channel is. Their ports are reached at the container's
+ * live stdin through a named pipe, as the channel delivers stdin only before a command starts. Helper commands run
+ * as root, so that they reach the processes of any user. Their ports are reached at the container's
  * address on the engine's network, which needs no port published when the container is created and no helper
  * container, so it works wherever this JVM shares a network with the engine's bridge (Linux engines, and a JVM in
  * a container of the same engine); an engine in a virtual machine (Docker Desktop) does not route it.
@@ -42,17 +42,12 @@ final class DockerServices implements ServiceHost {
     }
 
     @Override
-    public void signal(String marker, boolean force) {
-        ExecResult result = asRoot.apply(ShellSignal.request(marker, force));
-        if (!result.succeeded()) {
-            throw new WorkspaceException("Could not signal a background command in container " + containerId
-                    + " (exit code " + result.exitCode() + "): " + result.stderrTail(5) + ". It may still run;"
-                    + " destroy the workspace to end it.");
-        }
+    public ExecResult control(ExecRequest request) {
+        return asRoot.apply(request);
     }
 
     @Override
-    public boolean liveInput() {
+    public boolean streamsInput() {
         return false;
     }
 

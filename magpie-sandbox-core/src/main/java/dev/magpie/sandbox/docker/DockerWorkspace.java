@@ -31,8 +31,8 @@ import java.util.function.Supplier;
  * Destroy removes the container (with force) and is idempotent. Containers carry labels naming this JVM, so that
  * a later run removes those a killed JVM left behind. Create one with {@link #builder(String)}.
  *
- * <p>Background processes ({@link #start(ExecRequest)}) run on channels of their own and get their stdin before
- * they start, as every command does. {@link #endpoint(int)} is the container's address on the engine's network, so
+ * <p>Background processes ({@link #start(ExecRequest)}) run on channels of their own; their live stdin is a named
+ * pipe in the container's temporary directory. {@link #endpoint(int)} is the container's address on the engine's network, so
  * no port needs publishing; a container without a network ({@code network(false)}, or the network policy
  * {@code none}) has no address, and {@code endpoint} says so.
  */

@@ -32,7 +32,7 @@ final class BackgroundRun implements BackgroundProcess {
     private final String marker;
     private final UnaryOperator<String> redaction;
     private final RecentLines recent = new RecentLines();
-    private final InputPipe input;
+    private final LiveInput input;
     private final CompletableFuture<ExecResult> result = new CompletableFuture<>();
 
     BackgroundRun(ExecRequest request, ServiceHost host, String marker, UnaryOperator<String> redaction) {
@@ -40,7 +40,7 @@ final class BackgroundRun implements BackgroundProcess {
         this.host = host;
         this.marker = marker;
         this.redaction = redaction;
-        this.input = !request.hasStdin() && host.liveInput() ? new InputPipe() : null;
+        this.input = request.hasStdin() ? null : host.streamsInput() ? new StreamInput() : new FifoInput(host);
     }
 
     /** Starts the command on a daemon thread of its own; its result or failure completes {@link #result}. */
@@ -52,17 +52,22 @@ final class BackgroundRun implements BackgroundProcess {
                     user.onLine(channel, line); // first, so that a line seen ready has reached the user
                     recent.onLine(channel, line);
                 });
-        if (input != null) {
-            marked.stdin(() -> input);
-        }
-        ExecRequest run = marked.build();
+        ExecRequest run = input == null ? marked.build() : input.attach(marked.build());
         Thread thread = new Thread(() -> {
             try {
-                result.complete(host.run(run));
+                ExecResult ran = host.run(run);
+                if (input != null) {
+                    input.checkStarted(request, ran);
+                }
+                // Under the user's command, whatever wrapped it to feed its input.
+                result.complete(new ExecResult(request.command(), ran.exitCode(), ran.stdout(), ran.stderr(),
+                        ran.duration(), ran.timedOut(), ran.truncated()).redactedBy(redaction));
             } catch (RuntimeException | Error e) {
                 result.completeExceptionally(e);
             } finally {
-                closeInput();
+                if (input != null) {
+                    input.release();
+                }
                 whenDone.run();
                 synchronized (recent) {
                     recent.notifyAll();
@@ -144,7 +149,9 @@ final class BackgroundRun implements BackgroundProcess {
     public ExecResult stop(Duration grace) {
         Objects.requireNonNull(grace, "grace");
         if (!result.isDone()) {
-            closeInput();
+            if (input != null) {
+                input.release();
+            }
             host.signal(marker, false);
             if (waitFor(grace).isEmpty()) {
                 kill();
@@ -177,9 +184,8 @@ final class BackgroundRun implements BackgroundProcess {
     public void writeInput(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
         if (input == null) {
-            throw new WorkspaceException("Cannot write to the stdin of " + describe() + ": " + (request.hasStdin()
-                    ? "its request gave stdin of its own. Start it without stdin to feed it while it runs."
-                    : "this provider delivers stdin only before a command starts. Give the input in the request."));
+            throw new WorkspaceException("Cannot write to the stdin of " + describe() + ": its request gave stdin"
+                    + " of its own. Start it without stdin to feed it while it runs.");
         }
         if (!isRunning()) {
             throw new WorkspaceException("Cannot write to the stdin of " + describe() + ": it has ended, "

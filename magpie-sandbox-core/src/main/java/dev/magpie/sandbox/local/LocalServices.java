@@ -30,6 +30,11 @@ final class LocalServices implements ServiceHost {
     }
 
     @Override
+    public ExecResult control(ExecRequest request) {
+        return workspace.exec(request);
+    }
+
+    @Override
     public void signal(String marker, boolean force) {
         if (force) {
             ProcessTree.killMarked(marker);
@@ -39,7 +44,7 @@ final class LocalServices implements ServiceHost {
     }
 
     @Override
-    public boolean liveInput() {
+    public boolean streamsInput() {
         return true;
     }
 

@@ -1,5 +1,7 @@
 package dev.magpie.sandbox.internal;
 
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
 import java.io.InputStream;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -8,7 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * order; {@link #close()} ends the stream after what was queued. Unlike a piped stream it does not depend on the
  * writing thread staying alive.
  */
-final class InputPipe extends InputStream {
+final class StreamInput extends InputStream implements LiveInput {
 
     private static final byte[] END = new byte[0];
 
@@ -17,7 +19,13 @@ final class InputPipe extends InputStream {
     private int at;
     private boolean ended;
 
-    void write(byte[] bytes) {
+    @Override
+    public ExecRequest attach(ExecRequest request) {
+        return request.newBuilder().stdin(() -> this).build();
+    }
+
+    @Override
+    public void write(byte[] bytes) {
         chunks.add(bytes.clone());
     }
 
@@ -49,6 +57,16 @@ final class InputPipe extends InputStream {
         System.arraycopy(current, at, buffer, offset, count);
         at += count;
         return count;
+    }
+
+    @Override
+    public void checkStarted(ExecRequest request, ExecResult ran) {
+        // the command itself was started: a failure to start came as the provider's own exception
+    }
+
+    @Override
+    public void release() {
+        close();
     }
 
     @Override
