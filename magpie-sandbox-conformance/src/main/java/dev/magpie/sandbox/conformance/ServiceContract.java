@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
@@ -199,8 +198,7 @@ public interface ServiceContract extends ConformanceFixture {
     }
 
     private static String get(URI uri) throws IOException {
-        OkHttpClient client = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
-        try (Response response = client.newCall(new Request.Builder().url(uri.toString()).build()).execute()) {
+        try (Response response = TestServer.HTTP.newCall(new Request.Builder().url(uri.toString()).build()).execute()) {
             assertThat(response.code()).as("status of GET " + uri).isEqualTo(200);
             return response.body().string();
         }

@@ -2,6 +2,7 @@ package dev.magpie.sandbox.conformance;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import okhttp3.OkHttpClient;
 
 /**
  * The small HTTP server the service cases start, in Perl (part of every Debian-like base image, Perl-base included):
@@ -10,6 +11,9 @@ import java.net.ServerSocket;
  * {@code main}, so that the cases can check the whole tree ends.
  */
 final class TestServer {
+
+    /** The one client the cases call servers with. */
+    static final OkHttpClient HTTP = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
 
     private static final String PERL = String.join(" ",
             "use IO::Socket::INET; $| = 1;",

@@ -231,8 +231,11 @@ public final class DaytonaWorkspace implements Workspace {
     }
 
     private void doDestroy() {
-        background.stopAll();
-        Http.uninterrupted(() -> client.delete(sandbox.id()));
+        try {
+            background.stopAll();
+        } finally {
+            Http.uninterrupted(() -> client.delete(sandbox.id()));
+        }
     }
 
     private void setup() {

@@ -212,9 +212,12 @@ public final class DockerWorkspace implements Workspace {
     }
 
     private void doDestroy() {
-        background.stopAll();
-        exec.close();
-        remove(client, containerId);
+        try {
+            background.stopAll();
+        } finally {
+            exec.close();
+            remove(client, containerId);
+        }
     }
 
     static void remove(DockerClient client, String containerId) {

@@ -43,10 +43,28 @@ public final class BackgroundProcesses {
         return host.endpoint(port);
     }
 
-    /** Kills every background process still running, without a grace period; for destroy. */
+    /**
+     * Kills every background process still running, without a grace period; for destroy, which releases the
+     * workspace whatever this throws.
+     *
+     * @throws dev.magpie.sandbox.WorkspaceException the first failure, the others suppressed in it, once every
+     *                                               process was tried
+     */
     public void stopAll() {
+        RuntimeException failure = null;
         for (BackgroundRun run : Set.copyOf(running)) {
-            run.kill();
+            try {
+                run.kill();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

@@ -323,17 +323,20 @@ public final class LocalWorkspace implements Workspace {
     }
 
     private void doDestroy() {
-        background.stopAll();
-        // Every process first: one left running could write into the directory while it is deleted.
-        if (ranCommands.get()) {
-            runtime.runner().killOwned(owner, owned ? directory : null);
-        }
-        if (sandbox != null) {
-            sandbox.close();
-        }
-        files.close();
-        if (owned) {
-            TreeDeleter.delete(directory);
+        try {
+            background.stopAll();
+        } finally {
+            // Every process first: one left running could write into the directory while it is deleted.
+            if (ranCommands.get()) {
+                runtime.runner().killOwned(owner, owned ? directory : null);
+            }
+            if (sandbox != null) {
+                sandbox.close();
+            }
+            files.close();
+            if (owned) {
+                TreeDeleter.delete(directory);
+            }
         }
     }
 }
