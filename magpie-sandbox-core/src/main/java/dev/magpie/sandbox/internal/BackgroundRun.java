@@ -109,11 +109,11 @@ final class BackgroundRun implements BackgroundProcess {
         long begun = System.nanoTime();
         long deadline = begun + timeout.toNanos();
         while (true) {
-            boolean ready = passes(check);
-            if (ready) {
+            boolean ended = result.isDone(); // first: a line that came just before the end still counts
+            if (passes(check)) {
                 return this;
             }
-            if (result.isDone()) {
+            if (ended) {
                 throw notReady(check, timeout, "ended before it was ready, " + ending());
             }
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
