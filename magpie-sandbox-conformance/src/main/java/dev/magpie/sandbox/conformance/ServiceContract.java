@@ -11,6 +11,7 @@ import dev.magpie.sandbox.InvalidInputException;
 import dev.magpie.sandbox.OutputListener;
 import dev.magpie.sandbox.ReadyCheck;
 import dev.magpie.sandbox.ServiceNotReadyException;
+import dev.magpie.sandbox.Transcript;
 import dev.magpie.sandbox.Workspace;
 import java.io.IOException;
 import java.net.URI;
@@ -162,6 +163,10 @@ public interface ServiceContract extends ConformanceFixture {
         ExecResult result = echo.waitFor(READY).orElseThrow();
         assertThat(result.stdout()).isEqualTo("got one\ngot two\nend\n");
         assertThat(result.exitCode()).isZero();
+        assertThat(result.command()).as("the command as given, however the provider feeds it")
+                .isEqualTo(echo.command());
+        assertThat(workspace().transcript().entries()).extracting(Transcript.Entry::commandLine)
+                .contains(result.commandLine());
     }
 
     @Test

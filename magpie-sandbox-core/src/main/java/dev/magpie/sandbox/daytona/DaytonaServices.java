@@ -8,6 +8,7 @@ import dev.magpie.sandbox.internal.ServiceHost;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -20,11 +21,11 @@ final class DaytonaServices implements ServiceHost {
 
     private final DaytonaClient client;
     private final String sandboxId;
-    private final Function<ExecRequest, ExecResult> exec;
+    private final BiFunction<ExecRequest, ExecRequest, ExecResult> exec;
     private final Function<ExecRequest, ExecResult> unrecorded;
     private final Map<Integer, URI> previews = new ConcurrentHashMap<>();
 
-    DaytonaServices(DaytonaClient client, String sandboxId, Function<ExecRequest, ExecResult> exec,
+    DaytonaServices(DaytonaClient client, String sandboxId, BiFunction<ExecRequest, ExecRequest, ExecResult> exec,
                     Function<ExecRequest, ExecResult> unrecorded) {
         this.client = client;
         this.sandboxId = sandboxId;
@@ -33,8 +34,8 @@ final class DaytonaServices implements ServiceHost {
     }
 
     @Override
-    public ExecResult run(ExecRequest request) {
-        return exec.apply(request);
+    public ExecResult run(ExecRequest shown, ExecRequest actual) {
+        return exec.apply(shown, actual);
     }
 
     @Override

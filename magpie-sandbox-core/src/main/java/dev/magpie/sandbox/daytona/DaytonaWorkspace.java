@@ -75,8 +75,8 @@ public final class DaytonaWorkspace implements Workspace {
         this.sessions = new SessionPool(toolbox);
         this.files = new CheckedFiles(toolbox, realPaths);
         core.transcript().addSecret(client.config().apiKey());
-        this.background = new BackgroundProcesses(new DaytonaServices(client, sandbox.id(), this::exec,
-                this::doExec), core.transcript()::redact);
+        this.background = new BackgroundProcesses(new DaytonaServices(client, sandbox.id(),
+                (shown, actual) -> core.exec(shown, actual, this::doExec), this::doExec), core.transcript()::redact);
     }
 
     /**

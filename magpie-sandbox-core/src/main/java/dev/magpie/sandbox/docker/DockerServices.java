@@ -10,6 +10,7 @@ import dev.magpie.sandbox.internal.Ports;
 import dev.magpie.sandbox.internal.ServiceHost;
 import java.net.URI;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -24,11 +25,11 @@ final class DockerServices implements ServiceHost {
 
     private final DockerClient client;
     private final String containerId;
-    private final Function<ExecRequest, ExecResult> exec;
+    private final BiFunction<ExecRequest, ExecRequest, ExecResult> exec;
     private final Function<ExecRequest, ExecResult> asRoot;
     private volatile String address;
 
-    DockerServices(DockerClient client, String containerId, Function<ExecRequest, ExecResult> exec,
+    DockerServices(DockerClient client, String containerId, BiFunction<ExecRequest, ExecRequest, ExecResult> exec,
                    Function<ExecRequest, ExecResult> asRoot) {
         this.client = client;
         this.containerId = containerId;
@@ -37,8 +38,8 @@ final class DockerServices implements ServiceHost {
     }
 
     @Override
-    public ExecResult run(ExecRequest request) {
-        return exec.apply(request);
+    public ExecResult run(ExecRequest shown, ExecRequest actual) {
+        return exec.apply(shown, actual);
     }
 
     @Override

@@ -60,7 +60,8 @@ public final class DockerWorkspace implements Workspace {
         core.addSecretsOf(env);
         this.exec = exec;
         this.files = new ContainerFiles(client, containerId, exec, workingDir);
-        this.background = new BackgroundProcesses(new DockerServices(client, containerId, this::exec,
+        this.background = new BackgroundProcesses(new DockerServices(client, containerId,
+                (shown, actual) -> core.exec(shown, actual, this::doExec),
                 request -> engine("signal a background command", () -> exec.runAsRoot(request, "/"))),
                 core.transcript()::redact);
     }

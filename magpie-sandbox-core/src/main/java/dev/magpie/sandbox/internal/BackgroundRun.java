@@ -52,16 +52,15 @@ final class BackgroundRun implements BackgroundProcess {
                     user.onLine(channel, line); // first, so that a line seen ready has reached the user
                     recent.onLine(channel, line);
                 });
-        ExecRequest run = input == null ? marked.build() : input.attach(marked.build());
+        ExecRequest shown = marked.build();
+        ExecRequest run = input == null ? shown : input.attach(shown);
         Thread thread = new Thread(() -> {
             try {
-                ExecResult ran = host.run(run);
+                ExecResult ran = host.run(shown, run);
                 if (input != null) {
                     input.checkStarted(request, ran);
                 }
-                // Under the user's command, whatever wrapped it to feed its input.
-                result.complete(new ExecResult(request.command(), ran.exitCode(), ran.stdout(), ran.stderr(),
-                        ran.duration(), ran.timedOut(), ran.truncated()).redactedBy(redaction));
+                result.complete(ran);
             } catch (RuntimeException | Error e) {
                 result.completeExceptionally(e);
             } finally {

@@ -11,8 +11,11 @@ import java.net.URI;
  */
 public interface ServiceHost {
 
-    /** Runs the command to its end, as {@code Workspace.exec} does (recorded in the transcript). */
-    ExecResult run(ExecRequest request);
+    /**
+     * Runs {@code actual} to its end as {@code Workspace.exec} does, recorded in the transcript, and its result
+     * returned, as {@code shown}: the user's command, which {@code actual} may wrap.
+     */
+    ExecResult run(ExecRequest shown, ExecRequest actual);
 
     /**
      * Runs a helper command of the library's own in the workspace's machine, such as a signal or a write to a

@@ -6,6 +6,7 @@ import dev.magpie.sandbox.internal.Ports;
 import dev.magpie.sandbox.internal.ProcessTree;
 import dev.magpie.sandbox.internal.ServiceHost;
 import java.net.URI;
+import java.util.function.BiFunction;
 
 /**
  * Background processes of a local workspace: they are processes of this machine, so they are signalled from here
@@ -15,9 +16,11 @@ import java.net.URI;
 final class LocalServices implements ServiceHost {
 
     private final LocalWorkspace workspace;
+    private final BiFunction<ExecRequest, ExecRequest, ExecResult> exec;
 
-    LocalServices(LocalWorkspace workspace) {
+    LocalServices(LocalWorkspace workspace, BiFunction<ExecRequest, ExecRequest, ExecResult> exec) {
         this.workspace = workspace;
+        this.exec = exec;
     }
 
     static URI loopback(int port) {
@@ -25,8 +28,8 @@ final class LocalServices implements ServiceHost {
     }
 
     @Override
-    public ExecResult run(ExecRequest request) {
-        return workspace.exec(request);
+    public ExecResult run(ExecRequest shown, ExecRequest actual) {
+        return exec.apply(shown, actual);
     }
 
     @Override

@@ -120,7 +120,8 @@ public final class LocalWorkspace implements Workspace {
         core.addSecretsOf(this.env);
         this.files = LocalFiles.open(realDirectory);
         this.runtime = runtime;
-        this.background = new BackgroundProcesses(new LocalServices(this),
+        this.background = new BackgroundProcesses(new LocalServices(this,
+                (shown, actual) -> core.exec(shown, actual, this::doExec)),
                 core.transcript()::redact);
     }
 
