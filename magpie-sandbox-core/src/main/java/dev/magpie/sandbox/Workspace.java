@@ -1,5 +1,6 @@
 package dev.magpie.sandbox;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -36,6 +37,28 @@ public interface Workspace extends AutoCloseable {
 
     /** Runs a command as the request describes: env, subdirectory, stdin, timeout, output limit, listener. */
     ExecResult exec(ExecRequest request);
+
+    /**
+     * Starts a command in the background as the request describes and returns at once; see
+     * {@link BackgroundProcess}. Destroying the workspace stops it. A program that cannot be started ends the
+     * process at once: {@link BackgroundProcess#waitFor} throws the {@link CommandStartException}, and
+     * {@link BackgroundProcess#waitUntilReady} says so.
+     */
+    BackgroundProcess start(ExecRequest request);
+
+    /** Starts a script with {@code sh -c} in the background; see {@link #start(ExecRequest)}. */
+    default BackgroundProcess startShell(String script) {
+        return start(ExecRequest.shell(script));
+    }
+
+    /**
+     * Where this JVM reaches {@code port} of the workspace, as an {@code http} URI with no path: the loopback for a
+     * local workspace, the container's address for Docker, the preview URL for Daytona (which carries HTTP only).
+     * Nothing needs to listen yet; the address is the same for the workspace's life.
+     *
+     * @throws WorkspaceException when the workspace has no network this JVM shares (the message says what to set)
+     */
+    URI endpoint(int port);
 
     /** Reads a whole file. */
     byte[] readFile(String path);

@@ -46,6 +46,10 @@ final class ControlPlane {
                     case "DELETE": delete(call, parts[1]); return;
                     default: break;
                 }
+            } else if (parts.length == 5 && parts[2].equals("ports") && parts[4].equals("preview-url")
+                    && call.method.equals("GET")) {
+                server.previews().handle(call, parts[1], parts[3]);
+                return;
             } else if (parts.length == 3 && parts[2].equals("toolbox-proxy-url") && call.method.equals("GET")) {
                 Optional<LocalSandbox> sandbox = find(call, parts[1]);
                 if (sandbox.isPresent()) {

@@ -50,6 +50,7 @@ public final class DaytonaServer implements AutoCloseable {
 
     private final HttpServer http;
     private final ExecutorService executor;
+    private final PreviewPorts previews = new PreviewPorts(this);
     private final String apiKey;
     private final String host;
     private final Path root;
@@ -237,6 +238,7 @@ public final class DaytonaServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        previews.closeAll();
         sandboxes.deleteAll();
         if (cages != null) {
             cages.closeAll();
@@ -266,6 +268,10 @@ public final class DaytonaServer implements AutoCloseable {
 
     EventGateway events() {
         return events;
+    }
+
+    PreviewPorts previews() {
+        return previews;
     }
 
     Faults faults() {

@@ -119,6 +119,25 @@ final class DockerRuntime implements SandboxRuntime {
         return "/tmp/.magpie-sessions/" + sessionKey;
     }
 
+    @Override
+    public String address(LocalSandbox sandbox) {
+        try {
+            Process p = new ProcessBuilder("docker", "inspect", "-f",
+                    "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", container(sandbox))
+                    .redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (p.waitFor() != 0 || output.isEmpty()) {
+                throw new IOException("no address (" + output + ")");
+            }
+            return output.split(" ")[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not find the address of container " + container(sandbox), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted", e));
+        }
+    }
+
     private static String container(LocalSandbox sandbox) {
         return "magpie-daytona-" + sandbox.id;
     }

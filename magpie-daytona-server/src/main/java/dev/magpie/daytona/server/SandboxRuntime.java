@@ -39,6 +39,11 @@ interface SandboxRuntime {
     /** A path of this machine as the sandbox's commands see it. */
     String toSandbox(LocalSandbox sandbox, Path hostPath);
 
+    /** The address at which this machine reaches the sandbox's ports. */
+    default String address(LocalSandbox sandbox) {
+        return "127.0.0.1";
+    }
+
     /** A directory, as commands see it, where a session keeps its shell state between commands. */
     String sessionState(LocalSandbox sandbox, String sessionKey);
 }

@@ -1,11 +1,13 @@
 package dev.magpie.junit.thirdparty;
 
+import dev.magpie.sandbox.BackgroundProcess;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Transcript;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.local.LocalWorkspace;
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -47,6 +49,16 @@ public final class ScratchWorkspace implements Workspace {
     @Override
     public ExecResult exec(ExecRequest request) {
         return directory.exec(request);
+    }
+
+    @Override
+    public BackgroundProcess start(ExecRequest request) {
+        return directory.start(request);
+    }
+
+    @Override
+    public URI endpoint(int port) {
+        return directory.endpoint(port);
     }
 
     @Override

@@ -27,5 +27,17 @@ public enum Difference {
      * {@code /tmp}), so the contract cannot plant a directory outside with a command to check that file operations
      * leave it alone. The provider proves its path refusals with tests of its own.
      */
-    NO_SHARED_OUTSIDE
+    NO_SHARED_OUTSIDE,
+
+    /**
+     * A running command's stdin cannot be fed: the provider delivers stdin before a command starts, so
+     * {@link dev.magpie.sandbox.BackgroundProcess#writeInput(byte[])} refuses with the reason.
+     */
+    NO_LIVE_INPUT,
+
+    /**
+     * The workspace's ports cannot be reached from the test's JVM (its commands have a network of their own), so
+     * {@link dev.magpie.sandbox.Workspace#endpoint(int)} refuses with the reason.
+     */
+    NO_ENDPOINT
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.TestInstance;
  * The conformance suite of the {@link Workspace} contract: extend it with a factory for the provider's workspaces,
  * and every case of the contract runs against them. The cases are grouped by topic in the interfaces this class
  * implements: {@link ExecContract}, {@link TimeoutContract}, {@link OutputContract}, {@link FilesContract},
- * {@link PathContract} and {@link LifecycleContract}.
+ * {@link PathContract}, {@link LifecycleContract} and {@link ServiceContract}.
  *
  * <pre>{@code
  * class AcmeConformanceTest extends WorkspaceConformance {
@@ -27,11 +27,12 @@ import org.junit.jupiter.api.TestInstance;
  * <p>One workspace serves every test of the class (tests work in their own subdirectories); the tests that destroy
  * a workspace create their own. A provider that legitimately differs somewhere overrides {@link #differences()};
  * the cases concerned are then skipped with the declared reason. The workspaces must run a POSIX shell with the
- * usual tools ({@code sh}, {@code cat}, {@code seq}, {@code ln}, {@code mktemp}) and expose {@code /proc}.
+ * usual tools ({@code sh}, {@code cat}, {@code seq}, {@code ln}, {@code mktemp}, {@code tr}), {@code perl} for
+ * the service cases' server, and expose {@code /proc}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class WorkspaceConformance implements ExecContract, TimeoutContract, OutputContract, FilesContract,
-        PathContract, LifecycleContract {
+        PathContract, LifecycleContract, ServiceContract {
 
     private Workspace shared;
     private final List<Workspace> fresh = new ArrayList<>();

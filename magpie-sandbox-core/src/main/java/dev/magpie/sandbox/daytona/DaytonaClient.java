@@ -211,6 +211,22 @@ public final class DaytonaClient {
         return new DaytonaToolbox(http, proxyUrl.newBuilder().addPathSegment(sandbox.id()).build(), sandbox.id());
     }
 
+    /**
+     * The preview URL of a sandbox's port ({@code GET /sandbox/{id}/ports/{port}/preview-url}): where HTTP to that
+     * port is proxied. A private sandbox's preview also wants the token Daytona returns beside it, in the header
+     * {@code X-Daytona-Preview-Token}.
+     */
+    public java.net.URI previewUrl(String sandboxId, int port) {
+        String url = http.send(Http.get(url("sandbox", sandboxId, "ports", Integer.toString(port), "preview-url")),
+                true).json().path("url").asText();
+        HttpUrl parsed = HttpUrl.parse(url);
+        if (parsed == null) {
+            throw new WorkspaceException("Daytona reported an invalid preview URL for port " + port + " of sandbox "
+                    + sandboxId + ": '" + url + "'.");
+        }
+        return parsed.uri();
+    }
+
     private WorkspaceException recoverLostCreate(String token, WorkspaceException cause) {
         List<DaytonaSandbox> found;
         try {

@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.daytona;
 
+import dev.magpie.sandbox.BackgroundProcess;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.ProviderUnavailableException;
@@ -9,9 +10,11 @@ import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Transcript;
 import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.internal.BackgroundProcesses;
 import dev.magpie.sandbox.internal.WorkspaceCore;
 import dev.magpie.sandbox.internal.PathRules;
 import dev.magpie.sandbox.internal.ShellWords;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,11 @@ import java.util.Optional;
  * it is inside (see {@link CheckedFiles}; reads past 256 KiB and writes past 48 KiB add the toolbox's download or
  * upload), and an exec in a subdirectory checks it the same way first. The sandbox therefore needs GNU coreutils
  * and findutils. Deleting a symlink deletes the link, never its target.
+ *
+ * <p>A background process ({@link #start(ExecRequest)}) is a command started asynchronously in a session of its
+ * own and followed through its logs; its live stdin is a named pipe in the sandbox's temporary directory. {@link #endpoint(int)} is the port's
+ * preview URL, which proxies HTTP to the port; a private sandbox's preview wants Daytona's preview token too
+ * (header {@code X-Daytona-Preview-Token}), which the local server does not ask for.
  */
 public final class DaytonaWorkspace implements Workspace {
 
@@ -55,6 +63,7 @@ public final class DaytonaWorkspace implements Workspace {
     private final RealPathCheck realPaths;
     private final SessionPool sessions;
     private final CheckedFiles files;
+    private final BackgroundProcesses background;
 
     private DaytonaWorkspace(DaytonaClient client, DaytonaToolbox toolbox, DaytonaSandbox sandbox, String workingDir) {
         this.core = WorkspaceCore.lexical(ProviderId.DAYTONA, this);
@@ -66,6 +75,8 @@ public final class DaytonaWorkspace implements Workspace {
         this.sessions = new SessionPool(toolbox);
         this.files = new CheckedFiles(toolbox, realPaths);
         core.transcript().addSecret(client.config().apiKey());
+        this.background = new BackgroundProcesses(new DaytonaServices(client, sandbox.id(),
+                (shown, actual) -> core.exec(shown, actual, this::doExec), this::doExec), core.transcript()::redact);
     }
 
     /**
@@ -140,6 +151,19 @@ public final class DaytonaWorkspace implements Workspace {
     }
 
     @Override
+    public BackgroundProcess start(ExecRequest request) {
+        Objects.requireNonNull(request, "request");
+        core.checkOpen();
+        return background.start(request);
+    }
+
+    @Override
+    public URI endpoint(int port) {
+        core.checkOpen();
+        return background.endpoint(port);
+    }
+
+    @Override
     public byte[] readFile(String path) {
         return doReadFile(core.resolve(path));
     }
@@ -207,7 +231,11 @@ public final class DaytonaWorkspace implements Workspace {
     }
 
     private void doDestroy() {
-        Http.uninterrupted(() -> client.delete(sandbox.id()));
+        try {
+            background.stopAll();
+        } finally {
+            Http.uninterrupted(() -> client.delete(sandbox.id()));
+        }
     }
 
     private void setup() {

@@ -3,14 +3,17 @@ package dev.magpie.sandbox.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.magpie.sandbox.BackgroundProcess;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Transcript;
 import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.internal.BackgroundProcesses;
 import dev.magpie.sandbox.internal.WorkspaceCore;
 import java.io.IOException;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +30,11 @@ import java.util.function.Supplier;
  * travel as tar archives; symlinks are resolved inside the container, so the path rules are those of local workspaces.
  * Destroy removes the container (with force) and is idempotent. Containers carry labels naming this JVM, so that
  * a later run removes those a killed JVM left behind. Create one with {@link #builder(String)}.
+ *
+ * <p>Background processes ({@link #start(ExecRequest)}) run on channels of their own; their live stdin is a named
+ * pipe in the container's temporary directory. {@link #endpoint(int)} is the container's address on the engine's network, so
+ * no port needs publishing; a container without a network ({@code network(false)}, or the network policy
+ * {@code none}) has no address, and {@code endpoint} says so.
  */
 public final class DockerWorkspace implements Workspace {
 
@@ -40,6 +48,7 @@ public final class DockerWorkspace implements Workspace {
     private final String workingDir;
     private final ContainerExec exec;
     private final ContainerFiles files;
+    private final BackgroundProcesses background;
 
     DockerWorkspace(DockerClient client, String containerId, String image, String workingDir, Map<String, String> env,
                     ContainerExec exec) {
@@ -51,6 +60,10 @@ public final class DockerWorkspace implements Workspace {
         core.addSecretsOf(env);
         this.exec = exec;
         this.files = new ContainerFiles(client, containerId, exec, workingDir);
+        this.background = new BackgroundProcesses(new DockerServices(client, containerId,
+                (shown, actual) -> core.exec(shown, actual, this::doExec),
+                request -> engine("signal a background command", () -> exec.runAsRoot(request, "/"))),
+                core.transcript()::redact);
     }
 
     /** Starts describing a workspace in a new container of {@code image}; nothing is pulled. */
@@ -93,6 +106,19 @@ public final class DockerWorkspace implements Workspace {
     @Override
     public ExecResult exec(ExecRequest request) {
         return core.exec(request, this::doExec);
+    }
+
+    @Override
+    public BackgroundProcess start(ExecRequest request) {
+        Objects.requireNonNull(request, "request");
+        core.checkOpen();
+        return background.start(request);
+    }
+
+    @Override
+    public URI endpoint(int port) {
+        core.checkOpen();
+        return engine("inspect the network of", () -> background.endpoint(port));
     }
 
     @Override
@@ -187,8 +213,12 @@ public final class DockerWorkspace implements Workspace {
     }
 
     private void doDestroy() {
-        exec.close();
-        remove(client, containerId);
+        try {
+            background.stopAll();
+        } finally {
+            exec.close();
+            remove(client, containerId);
+        }
     }
 
     static void remove(DockerClient client, String containerId) {

@@ -251,7 +251,12 @@ public final class ProcessRunner {
         // On a reader thread: a command that never reads its stdin must not block the caller past the timeout.
         readers.execute(() -> {
             try (input; stdin) {
-                input.transferTo(stdin);
+                // Flushed at each read: a background command's input arrives while it runs, in pieces.
+                byte[] buffer = new byte[BUFFER];
+                for (int read = input.read(buffer); read >= 0; read = input.read(buffer)) {
+                    stdin.write(buffer, 0, read);
+                    stdin.flush();
+                }
             } catch (IOException e) {
                 // The command exited or closed stdin early: it did not want the rest.
             }

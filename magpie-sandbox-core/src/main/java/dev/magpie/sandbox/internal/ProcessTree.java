@@ -70,6 +70,11 @@ public final class ProcessTree {
         }
     }
 
+    /** Sends SIGTERM once to every process carrying {@code marker}, asking them to end. */
+    public static void terminateMarked(String marker) {
+        scan(marker, null).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+    }
+
     /**
      * Kills every process whose working directory is {@code directory} or inside it, repeating until none is
      * left or the rounds run out. This finds a process that cleared its environment and left its parent, as long

@@ -54,11 +54,21 @@ public final class WorkspaceCore {
 
     /** Checks the request, runs it and records it. */
     public ExecResult exec(ExecRequest request, Function<ExecRequest, ExecResult> run) {
-        Objects.requireNonNull(request, "request");
+        return exec(request, request, run);
+    }
+
+    /**
+     * As {@link #exec(ExecRequest, Function)} for a command the library wrapped: runs {@code actual} and records
+     * and returns its result as that of {@code shown}, the user's command.
+     */
+    public ExecResult exec(ExecRequest shown, ExecRequest actual, Function<ExecRequest, ExecResult> run) {
+        Objects.requireNonNull(shown, "request");
         checkOpen();
-        request.subdirectory().ifPresent(resolver::apply);
-        ExecResult result = run.apply(request);
-        transcript.record(request, result);
+        actual.subdirectory().ifPresent(resolver::apply);
+        ExecResult ran = run.apply(actual);
+        ExecResult result = shown == actual ? ran : new ExecResult(shown.command(), ran.exitCode(), ran.stdout(),
+                ran.stderr(), ran.duration(), ran.timedOut(), ran.truncated());
+        transcript.record(shown, result);
         return result.redactedBy(transcript::redact);
     }
 

@@ -50,6 +50,11 @@ final class LocalSandbox {
         this.env = env;
     }
 
+    /** Whether commands share this machine's network, and so its loopback. */
+    boolean sharesNetwork() {
+        return shareNetwork;
+    }
+
     /** The isolation the settings ask for: {@value LocalWorkspace#ISOLATION_KEY}, {@code none} by default. */
     static Isolation isolation(Settings settings) {
         return settings.get(LocalWorkspace.ISOLATION_KEY).map(value -> {

@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.local;
 
+import dev.magpie.sandbox.BackgroundProcess;
 import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.Isolation;
@@ -10,12 +11,14 @@ import dev.magpie.sandbox.Transcript;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.WorkspaceSpec;
+import dev.magpie.sandbox.internal.BackgroundProcesses;
 import dev.magpie.sandbox.internal.GithubShorthand;
 import dev.magpie.sandbox.internal.PathRules;
 import dev.magpie.sandbox.internal.TreeDeleter;
 import dev.magpie.sandbox.internal.WorkspaceCore;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,7 +54,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@value #NETWORK_KEY} {@code = host}; resource limits ({@code magpie.local.limit.*}); and an environment of
  * {@code PATH}, {@code HOME=/tmp} and {@code LANG=C.UTF-8} plus the workspace's and the request's variables only.
  * {@link #workingDir()} is then {@code /workspace}, and file operations take paths under it (or relative ones),
- * carried out from this side on the directory. Where bubblewrap is missing or cannot make namespaces, creating such
+ * carried out from this side on the directory.
+ *
+ * <p>{@link #endpoint(int)} is {@code http://127.0.0.1:<port>}: commands share this machine's network. An isolated
+ * workspace shares it only with {@value #NETWORK_KEY} {@code = host}; under the default {@code none} its commands
+ * have a loopback of their own that this JVM cannot reach, and {@code endpoint} says so. Where bubblewrap is missing or cannot make namespaces, creating such
  * a workspace throws {@link dev.magpie.sandbox.ProviderUnavailableException} with the reason; it never runs
  * commands unisolated instead.
  */
@@ -98,6 +105,7 @@ public final class LocalWorkspace implements Workspace {
     private final String owner = UUID.randomUUID().toString();
     private final LocalSandbox sandbox;
     private final AtomicBoolean ranCommands = new AtomicBoolean();
+    private final BackgroundProcesses background;
 
     private LocalWorkspace(Path realDirectory, boolean owned, Map<String, String> env, Settings settings,
                            LocalRuntime runtime) {
@@ -113,6 +121,9 @@ public final class LocalWorkspace implements Workspace {
         core.addSecretsOf(this.env);
         this.files = LocalFiles.open(realDirectory);
         this.runtime = runtime;
+        this.background = new BackgroundProcesses(new LocalServices(this,
+                (shown, actual) -> core.exec(shown, actual, this::doExec)),
+                core.transcript()::redact);
     }
 
     /** Uses an existing directory; destroy leaves it in place. */
@@ -230,6 +241,25 @@ public final class LocalWorkspace implements Workspace {
     }
 
     @Override
+    public BackgroundProcess start(ExecRequest request) {
+        java.util.Objects.requireNonNull(request, "request");
+        core.checkOpen();
+        return background.start(request);
+    }
+
+    @Override
+    public URI endpoint(int port) {
+        core.checkOpen();
+        URI loopback = LocalServices.loopback(port);
+        if (sandbox != null && !sandbox.sharesNetwork()) {
+            throw new WorkspaceException("Port " + port + " of isolated workspace " + id() + " cannot be reached from"
+                    + " this JVM: its commands have a network of their own (" + NETWORK_KEY + " = none). Set "
+                    + NETWORK_KEY + " = host to share this machine's network with them.");
+        }
+        return loopback;
+    }
+
+    @Override
     public byte[] readFile(String path) {
         return doReadFile(core.resolve(path));
     }
@@ -308,16 +338,20 @@ public final class LocalWorkspace implements Workspace {
     }
 
     private void doDestroy() {
-        // Every process first: one left running could write into the directory while it is deleted.
-        if (ranCommands.get()) {
-            runtime.runner().killOwned(owner, owned ? directory : null);
-        }
-        if (sandbox != null) {
-            sandbox.close();
-        }
-        files.close();
-        if (owned) {
-            TreeDeleter.delete(directory);
+        try {
+            background.stopAll();
+        } finally {
+            // Every process first: one left running could write into the directory while it is deleted.
+            if (ranCommands.get()) {
+                runtime.runner().killOwned(owner, owned ? directory : null);
+            }
+            if (sandbox != null) {
+                sandbox.close();
+            }
+            files.close();
+            if (owned) {
+                TreeDeleter.delete(directory);
+            }
         }
     }
 }

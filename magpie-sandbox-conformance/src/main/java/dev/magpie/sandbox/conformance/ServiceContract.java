@@ -1,0 +1,211 @@
+package dev.magpie.sandbox.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.magpie.sandbox.BackgroundProcess;
+import dev.magpie.sandbox.CommandStartException;
+import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.InvalidInputException;
+import dev.magpie.sandbox.OutputListener;
+import dev.magpie.sandbox.ReadyCheck;
+import dev.magpie.sandbox.ServiceNotReadyException;
+import dev.magpie.sandbox.Transcript;
+import dev.magpie.sandbox.Workspace;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Background processes, readiness and ports: a server started in the background becomes ready, answers this JVM at
+ * the workspace's endpoint, and stops without leaving a process; a service that never becomes ready, dies, or finds
+ * its port taken fails with its output. The server is {@link TestServer}, which needs {@code perl}.
+ */
+public interface ServiceContract extends ConformanceFixture {
+
+    /** Long enough for a loaded machine to start a small server; the cases that pass never wait it out. */
+    Duration READY = Duration.ofSeconds(60);
+
+    @Test
+    default void aServerStartedInTheBackgroundAnswersAtTheEndpointAndStopsWithoutTrace() throws IOException {
+        assumeFollows(Difference.NO_ENDPOINT);
+        Workspace ws = workspace();
+        String dir = directory(ws);
+        int port = TestServer.freePort();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        BackgroundProcess server = ws.start(ExecRequest.builder("sh", "-c", TestServer.script(port))
+                .subdirectory(dir).listener((channel, line) -> heard.add(channel + " " + line)).build());
+
+        server.waitUntilReady(ReadyCheck.http(port, "/"), READY);
+
+        assertThat(server.isRunning()).isTrue();
+        assertThat(get(ws.endpoint(port).resolve("/index.html"))).isEqualTo("hello\n");
+        server.waitUntilReady(ReadyCheck.line("^listening on " + port + "$"), READY); // the logs may come later
+        assertThat(heard).contains(OutputListener.Channel.STDOUT + " listening on " + port);
+        assertThat(server.recentOutput()).contains("listening on " + port);
+        ExecResult result = server.stop(Duration.ofSeconds(5));
+        assertThat(result.exitCode()).isEqualTo(ExecResult.KILLED);
+        assertThat(result.stdout()).isEqualTo("listening on " + port + "\n");
+        assertThat(server.isRunning()).isFalse();
+        assumeFollows(Difference.PROCESSES_PER_COMMAND);
+        Poll.until(Duration.ofSeconds(10), "every process of the stopped server gone", () -> stillRunning(ws, dir));
+    }
+
+    @Test
+    default void aServiceThatNeverBecomesReadyFailsWithItsRecentOutput() {
+        BackgroundProcess service = workspace().startShell("echo starting up; echo no config found >&2; sleep 1000");
+        try {
+            assertThatThrownBy(() -> service.waitUntilReady(ReadyCheck.line("^ready$"), Duration.ofSeconds(2)))
+                    .isInstanceOfSatisfying(ServiceNotReadyException.class, e -> {
+                        assertThat(e.ended()).isFalse();
+                        assertThat(e.recentOutput()).contains("starting up").contains("no config found");
+                    })
+                    .hasMessageContaining("a line matching /^ready$/").hasMessageContaining("within 2000 ms")
+                    .hasMessageContaining("still ran").hasMessageContaining("[stderr] no config found");
+            assertThat(service.isRunning()).isTrue();
+        } finally {
+            service.stop(Duration.ZERO);
+        }
+        assertThat(service.isRunning()).isFalse();
+    }
+
+    @Test
+    default void aServiceThatEndsBeforeItIsReadyFailsAtOnceWithItsExitCode() {
+        BackgroundProcess service = workspace().startShell("echo missing dependency >&2; exit 3");
+
+        assertThatThrownBy(() -> service.waitUntilReady(ReadyCheck.line("listening"), READY))
+                .isInstanceOfSatisfying(ServiceNotReadyException.class, e -> assertThat(e.ended()).isTrue())
+                .hasMessageContaining("ended before it was ready, with exit code 3")
+                .hasMessageContaining("missing dependency");
+        assertThat(service.waitFor(Duration.ZERO)).hasValueSatisfying(r -> assertThat(r.exitCode()).isEqualTo(3));
+    }
+
+    @Test
+    default void aServiceThatDiesDuringTheTestReportsItsEnd() throws IOException {
+        assumeFollows(Difference.NO_ENDPOINT);
+        Workspace ws = workspace();
+        int port = TestServer.freePort();
+        BackgroundProcess server = ws.start(ExecRequest.builder("sh", "-c", TestServer.script(port))
+                .subdirectory(directory(ws)).build());
+        server.waitUntilReady(ReadyCheck.port(port), READY);
+
+        get(ws.endpoint(port).resolve("/exit"));
+
+        ExecResult result = server.waitFor(READY).orElseThrow();
+        assertThat(result.exitCode()).isEqualTo(7);
+        assertThat(server.isRunning()).isFalse();
+        assertThat(server.stop()).isEqualTo(result);
+    }
+
+    @Test
+    default void aPortAlreadyTakenFailsTheSecondServiceWithItsError() {
+        assumeFollows(Difference.NO_ENDPOINT); // commands with networks of their own each have every port
+        Workspace ws = workspace();
+        int port = TestServer.freePort();
+        BackgroundProcess first = ws.start(ExecRequest.builder("sh", "-c", TestServer.script(port))
+                .subdirectory(directory(ws)).build());
+        try {
+            first.waitUntilReady(ReadyCheck.line("listening on " + port), READY);
+            BackgroundProcess second = ws.start(ExecRequest.builder("sh", "-c", TestServer.script(port))
+                    .subdirectory(directory(ws)).build());
+
+            assertThatThrownBy(() -> second.waitUntilReady(ReadyCheck.line("listening on " + port), READY))
+                    .isInstanceOf(ServiceNotReadyException.class)
+                    .hasMessageContaining("ended before it was ready")
+                    .hasMessageContaining("cannot listen on " + port);
+            assertThat(first.isRunning()).isTrue();
+        } finally {
+            first.stop(Duration.ZERO);
+        }
+    }
+
+    @Test
+    default void aProgramThatCannotStartEndsTheProcessWithTheReason() {
+        BackgroundProcess missing = workspace().start(ExecRequest.of("magpie-no-such-program"));
+
+        assertThatThrownBy(() -> missing.waitFor(READY)).isInstanceOf(CommandStartException.class)
+                .hasMessageContaining("magpie-no-such-program");
+        assertThatThrownBy(() -> missing.waitUntilReady(ReadyCheck.line("up"), READY))
+                .isInstanceOf(ServiceNotReadyException.class)
+                .hasMessageContaining("ended before it was ready, failing: Could not start program"
+                        + " 'magpie-no-such-program'");
+        assertThat(missing.isRunning()).isFalse();
+    }
+
+    @Test
+    default void aRequestTimeoutKillsABackgroundCommand() {
+        BackgroundProcess slow = workspace().start(ExecRequest.builder("sh", "-c", "echo begun; sleep 1000")
+                .timeout(Duration.ofSeconds(1)).build());
+
+        ExecResult result = slow.waitFor(READY).orElseThrow();
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.stdout()).isEqualTo("begun\n");
+    }
+
+    @Test
+    default void inputWrittenWhileTheCommandRunsReachesIt() {
+        assumeFollows(Difference.NO_LIVE_INPUT);
+        BackgroundProcess echo = workspace().startShell("while read -r l; do echo \"got $l\"; done; echo end");
+
+        echo.writeInput("one\n");
+        echo.waitUntilReady(ReadyCheck.line("^got one$"), READY);
+        echo.writeInput("two\n");
+        echo.closeInput();
+
+        ExecResult result = echo.waitFor(READY).orElseThrow();
+        assertThat(result.stdout()).isEqualTo("got one\ngot two\nend\n");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.command()).as("the command as given, however the provider feeds it")
+                .isEqualTo(echo.command());
+        assertThat(workspace().transcript().entries()).extracting(Transcript.Entry::commandLine)
+                .contains(result.commandLine());
+    }
+
+    @Test
+    default void destroyStopsTheBackgroundProcesses() {
+        Workspace ws = fresh(java.util.Map.of());
+        BackgroundProcess sleeper = ws.startShell("echo sleeping; sleep 1000");
+        sleeper.waitUntilReady(ReadyCheck.line("sleeping"), READY);
+
+        ws.destroy();
+
+        assertThat(sleeper.isRunning()).isFalse();
+    }
+
+    @Test
+    default void anEndpointNeedsAValidPort() {
+        assertThatThrownBy(() -> workspace().endpoint(0)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("from 1 to 65535, but was 0");
+        assertThatThrownBy(() -> ReadyCheck.http(8080, "health")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("must start with '/'");
+    }
+
+    private static String directory(Workspace ws) {
+        String dir = "service-" + UUID.randomUUID();
+        ws.writeString(dir + "/.keep", "");
+        return dir;
+    }
+
+    /** What is still alive of the server's processes, for a poll; empty when none is. */
+    private static String stillRunning(Workspace ws, String dir) {
+        return ws.exec(ExecRequest.builder("sh", "-c", "for f in main child; do p=$(cat $f);"
+                + " s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null);"
+                + " if [ -n \"$s\" ] && [ \"$s\" != Z ]; then echo \"$f (pid $p, state $s) still runs\"; fi;"
+                + " done").subdirectory(dir).build()).stdout().strip();
+    }
+
+    private static String get(URI uri) throws IOException {
+        try (Response response = TestServer.HTTP.newCall(new Request.Builder().url(uri.toString()).build()).execute()) {
+            assertThat(response.code()).as("status of GET " + uri).isEqualTo(200);
+            return response.body().string();
+        }
+    }
+}
