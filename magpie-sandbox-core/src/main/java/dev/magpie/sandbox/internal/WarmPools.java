@@ -119,7 +119,8 @@ public final class WarmPools {
         });
     }
 
-    private static void drainAtExit() {
+    /** The shutdown hook's drain, the JVM's last: requests after it create directly. */
+    static void drainAtExit() {
         // Set before the drain: a pool started by a request during it would outlive the JVM's last drain.
         exiting = true;
         try {

@@ -7,7 +7,9 @@ import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
 import dev.magpie.sandbox.local.LocalWorkspace;
 import dev.magpie.sandbox.pool.Poll;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +17,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The pools of the JVM around a drain: pools started during one, drains that overlap, the bound read again. */
+/**
+ * The pools of the JVM around a drain: pools started during one, drains that overlap, the bound read again, the
+ * requests after the exit drain.
+ */
 class WarmPoolsTest {
 
     private static final WorkspaceSpec SPEC = WorkspaceSpec.builder().env("POOL", "pools").build();
@@ -80,6 +85,21 @@ class WarmPoolsTest {
         } finally {
             gated.allow(1_000);
             take.join();
+        }
+    }
+
+    @Test
+    void afterTheExitDrainRequestsCreateDirectlyInsteadOfStartingAPool() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                ExitingProbe.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+            assertThat(child.waitFor()).as("the probe's exit code").isZero();
+            assertThat(out).as("sandboxes created for two requests after the exit drain").isEqualTo("2");
+        } finally {
+            child.destroyForcibly();
         }
     }
 
