@@ -34,7 +34,10 @@ public final class WarmPools {
     private record Key(ProviderId provider, WorkspaceSpec spec, Settings settings) {
     }
 
-    /** How long a drain waits for the creations under way; one that ends later destroys its sandbox itself. */
+    /**
+     * How long a drain waits for the creations under way, all pools together; a creation that ends later destroys
+     * its sandbox itself.
+     */
     private static final Duration DRAIN_PATIENCE = Duration.ofSeconds(30);
 
     private static final Map<Key, WarmPool> POOLS = new ConcurrentHashMap<>();
@@ -82,11 +85,12 @@ public final class WarmPools {
      */
     public static synchronized void drain() {
         List<RuntimeException> failures = new ArrayList<>();
+        long deadline = System.nanoTime() + DRAIN_PATIENCE.toNanos();
         while (!POOLS.isEmpty()) {
             for (Key key : List.copyOf(POOLS.keySet())) {
                 WarmPool pool = POOLS.remove(key);
                 if (pool != null) {
-                    failures.addAll(pool.drain(DRAIN_PATIENCE));
+                    failures.addAll(pool.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
                 }
             }
         }
