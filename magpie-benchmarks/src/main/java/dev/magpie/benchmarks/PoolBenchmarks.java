@@ -7,6 +7,7 @@ import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
 import dev.magpie.sandbox.daytona.DaytonaConfig;
+import dev.magpie.sandbox.internal.WarmPools;
 import dev.magpie.sandbox.local.LocalWorkspace;
 import java.io.IOException;
 import java.net.URI;
@@ -145,7 +146,7 @@ public final class PoolBenchmarks {
 
     private static void awaitFull(WorkspaceSpec spec, Settings settings) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (Workspaces.pooled(spec, settings) < POOL) {
+        while (WarmPools.ready(Workspaces.resolve(spec, settings), spec, settings) < POOL) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the pool of " + spec + " did not fill within " + DEADLINE);
             }

@@ -1,5 +1,6 @@
 package dev.magpie.junit;
 
+import dev.magpie.sandbox.ConfigurationException;
 import dev.magpie.sandbox.InvalidInputException;
 import dev.magpie.sandbox.ProviderUnavailableException;
 import dev.magpie.sandbox.Settings;
@@ -10,7 +11,6 @@ import dev.magpie.sandbox.Workspaces;
 import dev.magpie.sandbox.spi.WorkspaceProvider;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -19,7 +19,6 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 final class Provisioner {
 
     private static final Namespace NAMESPACE = Namespace.create(SandboxExtension.class);
-    private static final Pattern POOL_SIZE = Pattern.compile("\\d{1,9}|(?i:auto)");
     private static final String STORE_CLOSES_AUTOCLOSEABLE = "junit.jupiter.extensions.store.close.autocloseable.enabled";
 
     private final ExtensionContext context;
@@ -27,7 +26,11 @@ final class Provisioner {
 
     Provisioner(ExtensionContext context) {
         this.context = context;
-        this.settings = Settings.builder().source(context::getConfigurationParameter).build();
+        this.settings = shared(context.getRoot(), Settings.class, Map.of());
+    }
+
+    /** A declaration's pool size, under its provider's key; the settings of each are shared by the whole run. */
+    private record PoolSize(String key, String size) {
     }
 
     /** A checked declaration, ready to create. */
@@ -81,18 +84,36 @@ final class Provisioner {
         return workspace;
     }
 
-    /** The settings with the declaration's pool size over the configured ones, which it overrides. */
+    /**
+     * The settings with the declaration's pool size over the configured ones, which it overrides, checked as a
+     * create would read them.
+     */
     private Settings poolSettings(Declaration declaration, WorkspaceProvider provider) {
         String pool = new SpecResolver(settings).pool(declaration);
-        if (pool.isEmpty()) {
-            return settings;
+        PoolSize size = new PoolSize(provider.id().key("pool.size"), pool);
+        Settings chosen = pool.isEmpty() ? settings
+                : shared(context.getRoot(), size, Map.of(size.key(), size.size()));
+        try {
+            Workspaces.checkPoolSettings(provider.id(), chosen);
+        } catch (ConfigurationException e) {
+            if (!pool.isEmpty() && e.key().equals(size.key())) {
+                throw declaration.invalid("pool '" + pool + "' is not a pool size. Write a number of sandboxes (0"
+                        + " for none), auto for one per processor, or leave it empty to follow the configuration.");
+            }
+            throw new ExtensionConfigurationException(e.getMessage(), e);
         }
-        if (!POOL_SIZE.matcher(pool).matches()) {
-            throw declaration.invalid("pool '" + pool + "' is not a pool size. Write a number of sandboxes (0 for"
-                    + " none), auto for one per processor, or leave it empty to follow the configuration.");
-        }
-        return Settings.builder().values(Map.of(provider.id().key("pool.size"), pool))
-                .source(context::getConfigurationParameter).build();
+        return chosen;
+    }
+
+    /**
+     * The run's one {@link Settings} for these values over the configuration: a warm pool serves the requests made
+     * with one instance, so that building one per test would give every test a pool of its own. Kept in the root
+     * context, whose configuration parameters are every test's, so that no test's context outlives its test.
+     */
+    @SuppressWarnings("deprecation") // computeIfAbsent, its successor, is missing from JUnit 5.14
+    private static Settings shared(ExtensionContext root, Object key, Map<String, String> values) {
+        return root.getStore(NAMESPACE).getOrComputeIfAbsent(key, k -> Settings.builder().values(values)
+                .source(root::getConfigurationParameter).build(), Settings.class);
     }
 
     private CleanupMode cleanupMode(Declaration declaration) {

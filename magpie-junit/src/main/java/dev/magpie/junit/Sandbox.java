@@ -102,8 +102,10 @@ public @interface Sandbox {
      * A warm pool for this declaration's spec: the number of sandboxes to keep ready ahead of demand, {@code auto}
      * for one per processor, or {@code 0} for none. Empty follows {@code magpie.<provider>.pool.size}, then
      * {@code magpie.pool.size} (0 by default). A pooled sandbox is made by the same create from the same spec, from
-     * the spec's second request on, and is destroyed after its test like any other; see
-     * {@link dev.magpie.sandbox.Workspaces}.
+     * the spec's second request on, and is destroyed after its test like any other. The declarations of one run
+     * with the same spec and the same value here share a pool; see {@link dev.magpie.sandbox.Workspaces}. A value
+     * that is not a pool size, or a malformed pool key in the configuration, fails the test before anything is
+     * created.
      */
     String pool() default "";
 

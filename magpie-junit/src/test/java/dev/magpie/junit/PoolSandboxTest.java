@@ -10,14 +10,19 @@ import dev.magpie.sandbox.local.LocalWorkspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -29,10 +34,21 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 class PoolSandboxTest {
 
     static class PooledClones {
+        private FileTime started;
+
+        /** Runs before the extension resolves the test's sandbox parameter. */
+        @BeforeEach
+        void start() {
+            started = FileTime.from(Instant.now());
+        }
+
         @RepeatedTest(12)
         void buildsInAFreshClone(@Sandbox(cloneFrom = "${fixture.repo}", pool = "${fixture.pool}") Workspace sandbox,
-                RepetitionInfo repetition, TestReporter reporter) {
+                RepetitionInfo repetition, TestReporter reporter) throws IOException {
             reporter.publishEntry(DIR, sandbox.workingDir());
+            // a clone writes its HEAD once, when it is made: before the test started, it came from the pool
+            FileTime cloned = Files.getLastModifiedTime(Path.of(sandbox.workingDir(), ".git", "HEAD"));
+            reporter.publishEntry(MADE_AHEAD, String.valueOf(cloned.compareTo(started) < 0));
             String mine = "output-" + repetition.getCurrentRepetition() + ".txt";
             sandbox.writeString(mine, "built");
 
@@ -47,11 +63,21 @@ class PoolSandboxTest {
         }
     }
 
+    static class ConfiguredPool {
+        @Test
+        void test(@Sandbox Workspace sandbox, TestReporter reporter) {
+            reporter.publishEntry(DIR, sandbox.workingDir());
+        }
+    }
+
+    private static final String MADE_AHEAD = "made-ahead";
+
     @Test
     void parallelTestsTakeFreshPooledClonesAndTheEndOfTheSessionDrainsThePool(@TempDir Path repo)
             throws IOException {
         commit(repo);
         List<String> dirs = new ArrayList<>();
+        List<String> madeAhead = new ArrayList<>();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         Path root;
         try (LauncherSession session = LauncherFactory.openSession()) {
@@ -66,11 +92,10 @@ class PoolSandboxTest {
                         @Override
                         public void reportingEntryPublished(org.junit.platform.launcher.TestIdentifier id,
                                 org.junit.platform.engine.reporting.ReportEntry entry) {
-                            String dir = entry.getKeyValuePairs().get(DIR);
-                            if (dir != null) {
-                                synchronized (dirs) {
-                                    dirs.add(dir);
-                                }
+                            synchronized (dirs) {
+                                Optional.ofNullable(entry.getKeyValuePairs().get(DIR)).ifPresent(dirs::add);
+                                Optional.ofNullable(entry.getKeyValuePairs().get(MADE_AHEAD))
+                                        .ifPresent(madeAhead::add);
                             }
                         }
                     });
@@ -83,12 +108,23 @@ class PoolSandboxTest {
         assertThat(clones(root)).as("pooled clones once the session is closed").isEmpty();
         assertThat(dirs).hasSize(12).doesNotHaveDuplicates().allSatisfy(dir -> assertThat(Path.of(dir))
                 .doesNotExist());
+        assertThat(madeAhead).as("whether each test's clone was made before the test started").hasSize(12)
+                .contains("true");
     }
 
     @Test
     void aPoolThatIsNotASizeFailsTheTestNamingTheDeclaration() {
         assertThat(EngineRun.run(BadPool.class).throwableOf("test")).hasMessageContaining("parameter 0 of method")
                 .hasMessageContaining("pool 'lots' is not a pool size");
+    }
+
+    @Test
+    void aMalformedPoolKeyInTheConfigurationFailsTheTestBeforeAnySandboxIsCreated() {
+        EngineRun run = EngineRun.run(ConfiguredPool.class, "magpie.pool.size", "2", "magpie.pool.inflight", "none");
+
+        assertThat(run.throwableOf("test")).hasCauseInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("magpie.pool.inflight").hasMessageContaining("'none'");
+        assertThat(run.dirs()).isEmpty();
     }
 
     private static String failures(TestExecutionSummary summary) {

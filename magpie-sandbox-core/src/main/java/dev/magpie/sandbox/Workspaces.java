@@ -18,9 +18,11 @@ import java.util.List;
  * for a second time gets a pool: up to that many sandboxes of it are made ahead, in the background, by the provider's
  * own {@code create}, at most {@value #POOL_INFLIGHT_KEY} at once per provider. {@link #create} then hands out a ready
  * one, used once and destroyed as usual, or creates one itself when none is ready, with the errors a create has.
- * A spec naming an existing {@code path} is never pooled. A pooled sandbox is made with the settings of the latest
- * request of its spec, from its clone source as it was at the refill: pin a clone's {@code ref} to a commit or tag
- * when the source changes during the run. {@link #drainPools} removes them, and so does a shutdown hook.
+ * A spec naming an existing {@code path} is never pooled. A pool belongs to one {@link Settings} instance, whose
+ * values its sandboxes are made with, and serves only the requests made with that instance: reuse one instance for
+ * the requests that should share pools. A pooled sandbox is made from its clone source as it was at the refill: pin
+ * a clone's {@code ref} to a commit or tag when the source changes during the run. {@link #drainPools} removes them,
+ * and so does a shutdown hook.
  */
 public final class Workspaces {
 
@@ -51,9 +53,14 @@ public final class Workspaces {
         return WarmPools.take(provider, spec, settings);
     }
 
-    /** How many sandboxes of the spec its warm pool holds ready now; 0 when it has none. */
-    public static int pooled(WorkspaceSpec spec, Settings settings) {
-        return WarmPools.ready(resolve(spec, settings), spec);
+    /**
+     * Checks the warm pool keys that {@link #create} reads for this provider, so that a mistake in them is reported
+     * before anything is created.
+     *
+     * @throws ConfigurationException naming the key whose value pools cannot use
+     */
+    public static void checkPoolSettings(ProviderId provider, Settings settings) {
+        WarmPools.check(provider, settings);
     }
 
     /**

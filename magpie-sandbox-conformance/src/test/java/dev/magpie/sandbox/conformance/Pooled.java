@@ -4,6 +4,7 @@ import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
+import dev.magpie.sandbox.internal.WarmPools;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,7 +40,7 @@ final class Pooled {
             Workspaces.create(spec, settings).destroy();
         }
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (Workspaces.pooled(spec, settings) == 0) {
+        while (WarmPools.ready(Workspaces.resolve(spec, settings), spec, settings) == 0) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Expected a pooled sandbox of " + spec + " within " + DEADLINE.toSeconds()
                         + " s, but its pool has none");

@@ -8,6 +8,7 @@ import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
 import dev.magpie.sandbox.internal.JvmIdentity;
+import dev.magpie.sandbox.internal.WarmPools;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -60,10 +61,10 @@ class DockerPoolTest {
 
     private void await(int ready) {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (Workspaces.pooled(SPEC, POOLED) != ready) {
+        while (WarmPools.ready(ProviderId.DOCKER, SPEC, POOLED) != ready) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Expected " + ready + " pooled containers, found "
-                        + Workspaces.pooled(SPEC, POOLED));
+                        + WarmPools.ready(ProviderId.DOCKER, SPEC, POOLED));
             }
             try {
                 Thread.sleep(10);

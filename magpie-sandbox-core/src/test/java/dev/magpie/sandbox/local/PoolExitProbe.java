@@ -1,8 +1,10 @@
 package dev.magpie.sandbox.local;
 
+import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
+import dev.magpie.sandbox.internal.WarmPools;
 import java.util.Map;
 
 /**
@@ -19,7 +21,7 @@ public final class PoolExitProbe {
         WorkspaceSpec spec = WorkspaceSpec.builder().env("PROBE", "pool").build();
         Workspaces.create(spec, settings).destroy();
         Workspaces.create(spec, settings).destroy();
-        while (Workspaces.pooled(spec, settings) < 3) {
+        while (WarmPools.ready(ProviderId.LOCAL, spec, settings) < 3) {
             Thread.sleep(10);
         }
         System.out.println("ready");

@@ -11,6 +11,7 @@ import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
 import dev.magpie.sandbox.daytona.DaytonaConfig;
+import dev.magpie.sandbox.internal.WarmPools;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,8 +54,8 @@ class DaytonaPoolTest {
 
         Poll.until("5 pooled sandboxes", () -> {
             most.accumulateAndGet(starting(), Math::max);
-            return Workspaces.pooled(SPEC, settings) == 5;
-        }, () -> Workspaces.pooled(SPEC, settings) + ", " + starting() + " starting");
+            return WarmPools.ready(ProviderId.DAYTONA, SPEC, settings) == 5;
+        }, () -> WarmPools.ready(ProviderId.DAYTONA, SPEC, settings) + ", " + starting() + " starting");
 
         assertThat(most.get()).as("sandboxes starting at once").isBetween(1L, 2L);
         assertThat(server.sandboxIds()).hasSize(5);
@@ -64,8 +65,8 @@ class DaytonaPoolTest {
     void failingRefillsFailNoTakeAndAPersistentFailureIsTheErrorOfADirectCreate() {
         Settings settings = settings("2", "2");
         startPool(settings);
-        Poll.until("2 pooled sandboxes", () -> Workspaces.pooled(SPEC, settings) == 2,
-                () -> Workspaces.pooled(SPEC, settings));
+        Poll.until("2 pooled sandboxes", () -> WarmPools.ready(ProviderId.DAYTONA, SPEC, settings) == 2,
+                () -> WarmPools.ready(ProviderId.DAYTONA, SPEC, settings));
         server.inject(Fault.status(500).on("POST", "/api/sandbox").times(1_000));
 
         List<Workspace> taken = new ArrayList<>();
@@ -80,8 +81,8 @@ class DaytonaPoolTest {
 
         server.clearFaults();
         taken.add(Workspaces.create(SPEC, settings));
-        Poll.until("the pool refilled once the faults are gone", () -> Workspaces.pooled(SPEC, settings) == 2,
-                () -> Workspaces.pooled(SPEC, settings));
+        Poll.until("the pool refilled once the faults are gone", () -> WarmPools.ready(ProviderId.DAYTONA, SPEC, settings) == 2,
+                () -> WarmPools.ready(ProviderId.DAYTONA, SPEC, settings));
         taken.forEach(Workspace::destroy);
     }
 
@@ -89,27 +90,27 @@ class DaytonaPoolTest {
     void theDrainDeletesEveryPooledSandbox() {
         Settings settings = settings("3", "2");
         startPool(settings);
-        Poll.until("3 pooled sandboxes", () -> Workspaces.pooled(SPEC, settings) == 3,
-                () -> Workspaces.pooled(SPEC, settings));
+        Poll.until("3 pooled sandboxes", () -> WarmPools.ready(ProviderId.DAYTONA, SPEC, settings) == 3,
+                () -> WarmPools.ready(ProviderId.DAYTONA, SPEC, settings));
         assertThat(server.sandboxIds()).hasSize(3);
 
         Workspaces.drainPools();
 
         assertThat(server.sandboxIds()).isEmpty();
-        assertThat(Workspaces.pooled(SPEC, settings)).isZero();
+        assertThat(WarmPools.ready(ProviderId.DAYTONA, SPEC, settings)).isZero();
     }
 
     @Test
     void aSandboxThatWaitedLongerThanTheIdleLimitIsDeletedInsteadOfHandedOut() {
-        Settings settings = settings("2", "2");
-        startPool(settings);
-        Poll.until("2 pooled sandboxes", () -> Workspaces.pooled(SPEC, settings) == 2,
-                () -> Workspaces.pooled(SPEC, settings));
+        Map<String, String> values = new HashMap<>(values("2", "2"));
+        values.put(Workspaces.POOL_MAX_IDLE_KEY, "1ms");
+        Settings strict = Settings.builder().values(values).environment(Map.of()).build();
+        startPool(strict);
+        Poll.until("2 pooled sandboxes", () -> WarmPools.ready(ProviderId.DAYTONA, SPEC, strict) == 2,
+                () -> WarmPools.ready(ProviderId.DAYTONA, SPEC, strict));
         Set<String> waited = server.sandboxIds();
-        Map<String, String> strict = new HashMap<>(values("2", "2"));
-        strict.put(Workspaces.POOL_MAX_IDLE_KEY, "1ms");
 
-        Workspace taken = Workspaces.create(SPEC, Settings.builder().values(strict).environment(Map.of()).build());
+        Workspace taken = Workspaces.create(SPEC, strict);
 
         assertThat(waited).doesNotContain(taken.id());
         Poll.until("the sandboxes that waited too long deleted", () -> waited.stream().noneMatch(

@@ -9,6 +9,7 @@ import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
+import dev.magpie.sandbox.internal.WarmPools;
 import dev.magpie.sandbox.local.LocalWorkspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ class LocalPoolTest {
         awaitReady(spec, 2);
 
         LocalWorkspace used = (LocalWorkspace) Workspaces.create(spec, POOLED);
-        assertThat(Workspaces.pooled(spec, POOLED)).isLessThan(2);
+        assertThat(WarmPools.ready(ProviderId.LOCAL, spec, POOLED)).isLessThan(2);
         used.writeFile("left-behind.txt", "x".getBytes(StandardCharsets.UTF_8));
         assertThat(used.shell("echo changed >> README.md && git add -A && git -c user.name=t -c user.email=t@t"
                 + " commit -qm local && git config core.pooltest yes").exitCode()).isZero();
@@ -66,6 +67,23 @@ class LocalPoolTest {
     }
 
     @Test
+    void aPooledCloneGoesOnlyToRequestsMadeWithTheSettingsItWasMadeWith() throws IOException {
+        commit();
+        WorkspaceSpec spec = spec();
+        startPool(spec);
+        awaitReady(spec, 2);
+        Settings narrow = Settings.builder().values(Map.of(Workspaces.POOL_SIZE_KEY, "2",
+                LocalWorkspace.INHERIT_ENV_KEY, "PATH")).build();
+
+        try (Workspace taken = Workspaces.create(spec, narrow)) {
+            assertThat(taken.shell("echo ${HOME:-unset}").stdout().strip()).as("HOME under inherit-env=PATH")
+                    .isEqualTo("unset");
+        }
+        assertThat(WarmPools.ready(ProviderId.LOCAL, spec, POOLED)).as("clones ready for the pool's own settings")
+                .isEqualTo(2);
+    }
+
+    @Test
     void theDrainRemovesEveryPooledDirectoryAndALaterRequestStartsAgain() throws IOException {
         commit();
         WorkspaceSpec spec = spec();
@@ -79,7 +97,7 @@ class LocalPoolTest {
 
         Workspaces.drainPools();
 
-        assertThat(Workspaces.pooled(spec, POOLED)).isZero();
+        assertThat(WarmPools.ready(ProviderId.LOCAL, spec, POOLED)).isZero();
         assertThat(clones(root)).containsExactlyInAnyOrderElementsOf(before);
         startPool(spec);
         awaitReady(spec, 2);
@@ -101,9 +119,9 @@ class LocalPoolTest {
         WorkspaceSpec pooled = spec().newBuilder().env("OTHER", "1").build();
         startPool(pooled);
         awaitReady(pooled, 2);
-        assertThat(Workspaces.pooled(once, POOLED)).isZero();
-        assertThat(Workspaces.pooled(off, none)).isZero();
-        assertThat(Workspaces.pooled(path, POOLED)).isZero();
+        assertThat(WarmPools.ready(ProviderId.LOCAL, once, POOLED)).isZero();
+        assertThat(WarmPools.ready(ProviderId.LOCAL, off, none)).isZero();
+        assertThat(WarmPools.ready(ProviderId.LOCAL, path, POOLED)).isZero();
     }
 
     @Test
@@ -136,8 +154,8 @@ class LocalPoolTest {
     }
 
     private static void awaitReady(WorkspaceSpec spec, int count) {
-        Poll.until(count + " pooled sandboxes of " + spec, () -> Workspaces.pooled(spec, POOLED) == count,
-                () -> Workspaces.pooled(spec, POOLED));
+        Poll.until(count + " pooled sandboxes of " + spec, () -> WarmPools.ready(ProviderId.LOCAL, spec, POOLED) == count,
+                () -> WarmPools.ready(ProviderId.LOCAL, spec, POOLED));
     }
 
     /** The clone directories of this JVM under the temporary root. */

@@ -5,14 +5,14 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Waits for a condition with a deadline that fails with what was last seen. */
-final class Poll {
+public final class Poll {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private Poll() {
     }
 
-    static void until(String what, BooleanSupplier condition, Supplier<Object> seen) {
+    public static void until(String what, BooleanSupplier condition, Supplier<Object> seen) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
