@@ -1,6 +1,7 @@
 package dev.magpie.benchmarks;
 
 import dev.magpie.sandbox.Settings;
+import dev.magpie.sandbox.local.CloneSpec;
 import dev.magpie.sandbox.local.LocalWorkspace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,15 +15,56 @@ import java.util.Map;
  * {@code exec("true")} on an isolated workspace beside a bare {@link ProcessBuilder} running {@code true} and a bare
  * {@code bwrap} running {@code true} in a sandbox of the same shape (the floor of one sandbox per command).
  * Beside them, bwrap started by the shell that sets the limits, as an isolated workspace starts it. Target: isolated
- * exec at most 1.2x the bare bwrap. Argument: {@code [rounds]} (default 300).
+ * exec at most 1.2x the bare bwrap. Then create+destroy of a clone workspace (cached, of a generated 2,000-file
+ * repository), isolated beside plain (target at most 1.2x), and the same with one {@code exec("true")}, which makes an
+ * isolated workspace's process-count group. Arguments: {@code [execRounds] [cloneRounds]} (defaults 300, 15).
  */
 public final class IsolationBenchmarks {
 
     private IsolationBenchmarks() {
     }
 
-    public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+    public static void main(String[] args) throws IOException {
+        execBenchmark(args.length > 0 ? Integer.parseInt(args[0]) : 300);
+        Path work = java.nio.file.Files.createTempDirectory("magpie-bench-");
+        try {
+            cloneBenchmark(TreeOps.generateRepository(work.resolve("source"), 2000).toString(),
+                    args.length > 1 ? Integer.parseInt(args[1]) : 15);
+        } finally {
+            TreeOps.delete(work);
+        }
+    }
+
+    private static void cloneBenchmark(String source, int rounds) {
+        Settings namespaces = Settings.builder().values(Map.of(LocalWorkspace.ISOLATION_KEY, "namespaces")).build();
+        Settings none = Settings.builder().build();
+        Measurements plain = new Measurements("clone workspace, isolation none");
+        Measurements isolated = new Measurements("clone workspace, namespaces");
+        Measurements plainExec = new Measurements("clone + exec(\"true\"), isolation none");
+        Measurements isolatedExec = new Measurements("clone + exec(\"true\"), namespaces");
+        CloneSpec spec = CloneSpec.of(source);
+        LocalWorkspace.fromClone(spec, Map.of(), namespaces).destroy(); // warms the cache and the JIT
+        for (int i = 0; i < rounds; i++) {
+            plain.time(() -> LocalWorkspace.fromClone(spec, Map.of(), none).destroy());
+            isolated.time(() -> LocalWorkspace.fromClone(spec, Map.of(), namespaces).destroy());
+            plainExec.time(() -> cloneAndExec(spec, none));
+            isolatedExec.time(() -> cloneAndExec(spec, namespaces));
+        }
+        System.out.println("Create+destroy of a cached clone of a generated 2,000-file repository (" + rounds
+                + " rounds, interleaved):");
+        System.out.println(plain.line(null));
+        System.out.println(isolated.line(plain) + "   target <= 1.20x");
+        System.out.println(plainExec.line(plain));
+        System.out.println(isolatedExec.line(plainExec));
+    }
+
+    private static void cloneAndExec(CloneSpec spec, Settings settings) {
+        try (LocalWorkspace workspace = LocalWorkspace.fromClone(spec, Map.of(), settings)) {
+            workspace.exec("true");
+        }
+    }
+
+    private static void execBenchmark(int rounds) {
         Measurements bare = new Measurements("bare ProcessBuilder(\"true\")");
         Measurements bwrap = new Measurements("bare bwrap ... true");
         Measurements launched = new Measurements("bare sh (ulimit) + bwrap ... true");
