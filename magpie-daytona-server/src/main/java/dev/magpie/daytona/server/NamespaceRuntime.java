@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * Commands run through bubblewrap ({@code bwrap}) as Daytona shows a sandbox: the sandbox's directory mounted at
  * {@value DaytonaHome#PATH}, their home and working directory; a {@code /tmp} of the sandbox's own, kept between
  * commands; the host's system directories ({@code /usr}, {@code /etc}, {@code /bin}, {@code /lib*}) read-only; no
- * other file of this machine. Each command gets new user, IPC, UTS and mount namespaces, with every capability
- * dropped, and an environment of {@code PATH}, {@code HOME} and {@code LANG} plus the sandbox's and the request's
+ * other file of this machine ({@code /etc/shadow} and {@code /etc/gshadow} show empty). Each command gets new user,
+ * IPC, UTS and mount namespaces, with every capability dropped but overriding file permissions (within the user
+ * namespace: on the server's user's files), and an environment of {@code PATH}, {@code HOME} and {@code LANG} plus the sandbox's and the request's
  * variables only. It shares the host's network and process namespace, as the processes of one Daytona sandbox share
  * theirs: what a command leaves running in the background stays until the sandbox is deleted, and it sees this
  * machine's processes in {@code /proc} (not their environments).
@@ -155,7 +156,11 @@ final class NamespaceRuntime implements SandboxRuntime {
     private static List<String> systemOptions() {
         List<String> options = new ArrayList<>(List.of("--unshare-user", "--unshare-ipc", "--unshare-uts",
                 "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-                "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"));
+                // As a Daytona sandbox's root may: remove a tree with read-only parts. Within the user namespace it
+                // acts only on files of the server's user, and on read-only mounts not at all.
+                "--cap-add", "CAP_DAC_OVERRIDE", "--cap-add", "CAP_FOWNER",
+                "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
+                "--ro-bind-try", "/dev/null", "/etc/shadow", "--ro-bind-try", "/dev/null", "/etc/gshadow"));
         for (String link : SYSTEM_LINKS) {
             Path path = Path.of(link);
             try {

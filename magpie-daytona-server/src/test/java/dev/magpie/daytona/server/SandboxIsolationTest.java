@@ -37,6 +37,9 @@ class SandboxIsolationTest {
                     + " 2>&1; ls " + home + " 2>&1; echo done")).as("the host's paths, from inside").endsWith("done\n")
                     .doesNotContain("s3");
             assertThat(root.resolve("written.txt")).doesNotExist();
+            assertThat(execute(calls, id, "cat /etc/shadow /proc/1/environ 2>/dev/null | wc -c; touch /usr/x 2>&1"
+                    + " || echo refused")).as("secrets of this machine, its system directories")
+                    .startsWith("0\n").endsWith("refused\n");
         }
     }
 
