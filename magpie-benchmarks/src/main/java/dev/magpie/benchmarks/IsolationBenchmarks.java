@@ -17,7 +17,8 @@ import java.util.Map;
  * Beside them, bwrap started by the shell that sets the limits, as an isolated workspace starts it. Target: isolated
  * exec at most 1.2x the bare bwrap. Then create+destroy of a clone workspace (cached, of a generated 2,000-file
  * repository), isolated beside plain (target at most 1.2x), and the same with one {@code exec("true")}, which makes an
- * isolated workspace's process-count group. Arguments: {@code [execRounds] [cloneRounds]} (defaults 300, 15).
+ * isolated workspace's process-count group. Arguments: {@code [execRounds] [cloneRounds]} (defaults 300, 15; 0 clone
+ * rounds skips the clones).
  */
 public final class IsolationBenchmarks {
 
@@ -26,10 +27,14 @@ public final class IsolationBenchmarks {
 
     public static void main(String[] args) throws IOException {
         execBenchmark(args.length > 0 ? Integer.parseInt(args[0]) : 300);
+        int cloneRounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        if (cloneRounds < 1) {
+            return;
+        }
         Path work = java.nio.file.Files.createTempDirectory("magpie-bench-");
         try {
             cloneBenchmark(TreeOps.generateRepository(work.resolve("source"), 2000).toString(),
-                    args.length > 1 ? Integer.parseInt(args[1]) : 15);
+                    cloneRounds);
         } finally {
             TreeOps.delete(work);
         }

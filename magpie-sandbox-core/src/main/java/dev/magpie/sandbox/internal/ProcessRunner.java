@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Where the machine allows it, every command runs in a freezer cgroup of its own inside one per owner (see
  * {@link Cgroup}), which holds every process it starts whatever the process does to its environment, session or
  * parentage. A timeout kills the command's group, and {@link #killOwned} the owner's. Elsewhere, and in addition,
- * processes are found through {@code /proc} by their markers (see {@link ProcessTree}).
+ * processes are found through {@code /proc} by their markers (see {@link ProcessTree}). A contained launcher
+ * ({@link #runContained}: a sandbox with a process namespace of its own) needs neither: killing it ends them all.
  *
  * <p>A timeout kills the whole process tree. Once the command's own process has ended,
  * its pipes are drained for a short grace period only, so a background grandchild that keeps stdout open does
@@ -144,8 +145,7 @@ public final class ProcessRunner {
         String execToken = UUID.randomUUID().toString();
         builder.environment().put(EXEC_MARKER, execToken);
         // Opened first: a stdin file that cannot be read fails the call before anything runs.
-        InputStream input = request.hasStdin() ? request.openStdin()
-                : contained && launcherStdin.length > 0 ? new java.io.ByteArrayInputStream(launcherStdin) : null;
+        InputStream input = request.hasStdin() ? request.openStdin() : null;
         long start = System.nanoTime();
         Cgroup group = contained ? null : group(owner, execToken);
         Process process;
@@ -163,7 +163,11 @@ public final class ProcessRunner {
                 request.listener());
         CompletableFuture<Void> outDone = CompletableFuture.runAsync(() -> pump(process.getInputStream(), out), readers);
         CompletableFuture<Void> errDone = CompletableFuture.runAsync(() -> pump(process.getErrorStream(), err), readers);
-        feedStdin(process, input);
+        if (contained && launcherStdin.length > 0) {
+            writeLauncherStdin(process, launcherStdin);
+        } else {
+            feedStdin(process, input);
+        }
         boolean timedOut = false;
         try {
             if (request.timeout().isPresent()) {
@@ -285,6 +289,18 @@ public final class ProcessRunner {
             return !group.isEmpty();
         }
         return execToken != null && !ProcessTree.marked(EXEC_MARKER + "=" + execToken).isEmpty();
+    }
+
+    /**
+     * Writes a launcher's stdin from this thread, sparing a reader thread's wake-up: the launcher reads it all before
+     * anything else, and its output is being drained meanwhile, so the write cannot wait on this thread.
+     */
+    private static void writeLauncherStdin(Process process, byte[] bytes) {
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write(bytes);
+        } catch (IOException e) {
+            // The launcher failed before reading it: its exit status and stderr say why.
+        }
     }
 
     /** Streams stdin through a small buffer, so that its size costs no memory. */

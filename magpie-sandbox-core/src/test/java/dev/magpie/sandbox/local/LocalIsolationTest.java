@@ -143,6 +143,20 @@ class LocalIsolationTest {
     }
 
     @Test
+    void variablesLargerThanAPipeHoldsReachTheCommand() {
+        Map<String, String> big = new java.util.TreeMap<>(); // 200 KB in all; one variable may hold 128 KiB at most
+        for (int i = 0; i < 20; i++) {
+            big.put("BIG" + i, "x".repeat(10_000));
+        }
+        try (LocalWorkspace ws = LocalWorkspace.temporary(Map.of(), ISOLATED)) {
+            ExecResult result = ws.exec(ExecRequest.builder("sh", "-c", "env | grep -c '^BIG[0-9]*=x\\{10000\\}$'")
+                    .env(big).build());
+
+            assertThat(result.stdout()).as(result.stderr()).isEqualTo("20\n");
+        }
+    }
+
+    @Test
     void aTimeoutKillsTheCommandAndWhatItStarted() throws Exception {
         String tag = "1019." + System.nanoTime() % 1_000_000;
         try (LocalWorkspace ws = LocalWorkspace.temporary(Map.of(), ISOLATED)) {
