@@ -14,7 +14,8 @@ import java.util.Map;
  * What isolating a local workspace's commands in namespaces costs, as medians of interleaved rounds:
  * {@code exec("true")} on an isolated workspace beside a bare {@link ProcessBuilder} running {@code true} and a bare
  * {@code bwrap} running {@code true} in a sandbox of the same shape (the floor of one sandbox per command).
- * Beside them, bwrap started by the shell that sets the limits, as an isolated workspace starts it. Target: isolated
+ * Beside them, bwrap started by the shell that sets the limits, as an isolated workspace starts it, and an isolated
+ * workspace with no limit to set ({@code magpie.local.limit.file-size=unlimited}), which starts bwrap without it. Target: isolated
  * exec at most 1.2x the bare bwrap. Then create+destroy of a clone workspace (cached, of a generated 2,000-file
  * repository), isolated beside plain (target at most 1.2x), and the same with one {@code exec("true")}, which makes an
  * isolated workspace's process-count group. Arguments: {@code [execRounds] [cloneRounds]} (defaults 300, 15; 0 clone
@@ -75,8 +76,12 @@ public final class IsolationBenchmarks {
         Measurements launched = new Measurements("bare sh (ulimit) + bwrap ... true");
         Measurements plain = new Measurements("workspace.exec(\"true\"), isolation none");
         Measurements isolated = new Measurements("workspace.exec(\"true\"), namespaces");
+        Measurements unlimited = new Measurements("workspace.exec(\"true\"), namespaces, no limit");
         Settings namespaces = Settings.builder().values(Map.of(LocalWorkspace.ISOLATION_KEY, "namespaces")).build();
+        Settings noLimit = Settings.builder().values(Map.of(LocalWorkspace.ISOLATION_KEY, "namespaces",
+                LocalWorkspace.LIMIT_FILE_SIZE_KEY, "unlimited")).build();
         try (LocalWorkspace sandboxed = LocalWorkspace.temporary(Map.of(), namespaces);
+             LocalWorkspace withoutLimits = LocalWorkspace.temporary(Map.of(), noLimit);
              LocalWorkspace unisolated = LocalWorkspace.temporary(Map.of())) {
             List<String> bareBwrap = bareBwrap(sandboxed.directory());
             List<String> viaShell = new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -f 8388608 && ulimit -t unlimited"
@@ -86,6 +91,7 @@ public final class IsolationBenchmarks {
                 run(List.of("true"));
                 run(bareBwrap);
                 sandboxed.exec("true");
+                withoutLimits.exec("true");
                 unisolated.exec("true");
             }
             for (int i = 0; i < rounds; i++) {
@@ -94,6 +100,7 @@ public final class IsolationBenchmarks {
                 launched.time(() -> run(viaShell));
                 plain.time(() -> unisolated.exec("true"));
                 isolated.time(() -> sandboxed.exec("true"));
+                unlimited.time(() -> withoutLimits.exec("true"));
             }
         }
         System.out.println("Exec of `true` (" + rounds + " rounds, interleaved):");
@@ -103,6 +110,7 @@ public final class IsolationBenchmarks {
         System.out.println(launched.line(bwrap) + "   (the launcher shell that sets the limits)");
         System.out.println(isolated.line(bare));
         System.out.println(isolated.line(bwrap) + "   target <= 1.20x");
+        System.out.println(unlimited.line(bwrap) + "   (no limit to set: no launcher shell)");
     }
 
     /** The sandbox an isolated workspace makes, without its launcher, limits or environment. */

@@ -38,14 +38,15 @@ final class Bubblewrap {
     static final Map<String, String> LAUNCHER_ENV = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
 
     /**
-     * Takes the options as fd 3 (its stdin, a pipe; or a file it opens when the command has a stdin of its own),
+     * Where a limit is set, or the command has a stdin of its own: takes the options as fd 3 (its stdin, a pipe; or a file it opens when the command has a stdin of its own),
      * sets the resource limits and replaces itself with bwrap: one shell, no other program, between the JVM and the
      * sandbox.
      */
     // The options hold the command's environment, secrets included: a file of them is unlinked as soon as it is open.
     private static final String LAUNCHER = "if [ -z \"$1\" ]; then exec 3<&0 </dev/null\n"
             + "else exec 3<\"$1\" && rm -f -- \"$1\" || exit 125; fi\n"
-            + "ulimit -f \"$2\" && ulimit -t \"$3\" && ulimit -v \"$4\" || exit 125\n"
+            + "{ [ \"$2\" = unlimited ] || ulimit -f \"$2\"; } && { [ \"$3\" = unlimited ] || ulimit -t \"$3\"; }"
+            + " && { [ \"$4\" = unlimited ] || ulimit -v \"$4\"; } || exit 125\n"
             + "shift 4\n"
             + "exec \"$@\"\n";
 
@@ -93,9 +94,12 @@ final class Bubblewrap {
         if (optionsFile != null) {
             Files.write(optionsFile, options);
         }
-        List<String> launch = new ArrayList<>(List.of("/bin/sh", "-c", LAUNCHER, "sh",
-                optionsFile == null ? "" : optionsFile.toString(), limits.fileSizeBlocks(), limits.cpuSeconds(),
-                limits.memoryKib(), program, "--args", "3", "--"));
+        // Without limits to set and with the options in the pipe, bwrap needs no shell before it: it reads the
+        // options from its stdin, which the command then finds at its end.
+        List<String> launch = new ArrayList<>(optionsFile == null && limits.equals(Limits.NONE)
+                ? List.of(program, "--args", "0", "--")
+                : List.of("/bin/sh", "-c", LAUNCHER, "sh", optionsFile == null ? "" : optionsFile.toString(),
+                        limits.fileSizeBlocks(), limits.cpuSeconds(), limits.memoryKib(), program, "--args", "3", "--"));
         launch.addAll(command);
         return new ProcessRunner.Launcher(launch, LAUNCHER_ENV,
                 optionsFile == null ? Optional.of(options) : Optional.empty(), starter);
@@ -183,9 +187,11 @@ final class Bubblewrap {
     }
 
     /**
-     * Resource limits of each sandboxed command (its processes each), as {@code ulimit} values: a number or
-     * {@code unlimited}.
+     * Resource limits of each sandboxed command (its processes each), as {@code ulimit} values: a number, or
+     * {@code unlimited} for none set (the command keeps this JVM's).
      */
     record Limits(String fileSizeBlocks, String cpuSeconds, String memoryKib) {
+        /** No limit set: the command keeps this JVM's. */
+        static final Limits NONE = new Limits("unlimited", "unlimited", "unlimited");
     }
 }

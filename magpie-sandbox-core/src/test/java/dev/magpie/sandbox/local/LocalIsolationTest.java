@@ -143,6 +143,19 @@ class LocalIsolationTest {
     }
 
     @Test
+    void withNoLimitSetCommandsKeepThisJvmsLimitsAndRunAlike() {
+        try (LocalWorkspace ws = LocalWorkspace.temporary(Map.of("GREETING", "hello"),
+                settings(Map.of(LocalWorkspace.LIMIT_FILE_SIZE_KEY, "unlimited")))) {
+            ExecResult withStdin = ws.exec(ExecRequest.builder("sh", "-c", "echo $GREETING; cat").stdin("in\n")
+                    .build());
+            ExecResult without = ws.exec("sh", "-c", "echo $GREETING; cat; ulimit -f");
+
+            assertThat(withStdin.stdout()).as(withStdin.stderr()).isEqualTo("hello\nin\n");
+            assertThat(without.stdout()).as(without.stderr()).isEqualTo("hello\nunlimited\n");
+        }
+    }
+
+    @Test
     void variablesLargerThanAPipeHoldsReachTheCommand() {
         Map<String, String> big = new java.util.TreeMap<>(); // 200 KB in all; one variable may hold 128 KiB at most
         for (int i = 0; i < 20; i++) {
