@@ -47,6 +47,8 @@ public final class DaytonaServer implements AutoCloseable {
     public static final String DEFAULT_SNAPSHOT = "daytonaio/sandbox:latest";
 
     private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    private static final String NAMESPACES = "namespaces";
+    private static final String BWRAP = "bwrap";
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -67,6 +69,8 @@ public final class DaytonaServer implements AutoCloseable {
     private final EventGateway events;
     /** The public port; it passes HTTP to {@link #http} and serves WebSockets itself. */
     private final FrontDoor front;
+    /** How sandboxes' commands run: {@code namespaces}, {@code none} or {@code container}. */
+    private final String isolation;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::close, "daytona-server-shutdown");
 
@@ -77,9 +81,10 @@ public final class DaytonaServer implements AutoCloseable {
         this.root = b.root != null ? Files.createDirectories(b.root)
                 : TempRoots.create(Path.of(System.getProperty("java.io.tmpdir")));
         this.snapshots = new java.util.concurrent.ConcurrentHashMap<>(b.snapshots); // snapshots taken add to it
+        this.isolation = b.dockerImage != null ? "container" : isolation(b.isolation);
         this.cages = b.dockerImage == null ? ProcessCages.create() : null;
-        this.sandboxes = new Sandboxes(root, cages != null ? new DirectoryRuntime(cages)
-                : new DockerRuntime(b.dockerImage));
+        this.sandboxes = new Sandboxes(root, b.dockerImage != null ? new DockerRuntime(b.dockerImage)
+                : isolation.equals(NAMESPACES) ? new NamespaceRuntime(cages, BWRAP) : new DirectoryRuntime(cages));
         this.rateLimits = new RateLimits(b.rateLimitPerMinute);
         this.startDelay = b.startDelay;
         this.clock = new SandboxClock(b.intervalMinute);
@@ -135,6 +140,27 @@ public final class DaytonaServer implements AutoCloseable {
     /** Whether the {@code docker} command reaches an engine that has the image, for {@link Builder#docker}. */
     public static boolean dockerAvailable(String image) {
         return DockerRuntime.available(image);
+    }
+
+    /**
+     * How the sandboxes' commands run: {@code namespaces} (bubblewrap, seeing {@code /home/daytona}), {@code none}
+     * (processes of this machine in the sandbox's directory) or {@code container} (with {@link Builder#docker}).
+     */
+    public String isolation() {
+        return isolation;
+    }
+
+    /** The isolation asked for, or by default namespaces where bubblewrap can make a sandbox here. */
+    private static String isolation(String asked) {
+        if ("none".equals(asked)) {
+            return asked;
+        }
+        Optional<String> unavailable = NamespaceRuntime.unavailable(BWRAP);
+        if (unavailable.isPresent() && asked != null) {
+            throw new IllegalStateException("isolation namespaces was asked for, but " + unavailable.get()
+                    + ". Or choose isolation none (--isolation none).");
+        }
+        return unavailable.isPresent() ? "none" : NAMESPACES;
     }
 
     /** The control-plane base URL, e.g. {@code http://127.0.0.1:41234/api}: use it as the Daytona API URL. */
@@ -308,6 +334,7 @@ public final class DaytonaServer implements AutoCloseable {
         private final Map<String, Optional<Path>> snapshots = new LinkedHashMap<>();
         private final List<Fault> faults = new java.util.ArrayList<>();
         private String dockerImage;
+        private String isolation;
 
         private Builder() {
             snapshots.put(DEFAULT_SNAPSHOT, Optional.empty());
@@ -404,6 +431,21 @@ public final class DaytonaServer implements AutoCloseable {
                 throw new IllegalArgumentException("docker needs an image name");
             }
             this.dockerImage = image;
+            return this;
+        }
+
+        /**
+         * How commands run when sandboxes are not containers: {@code namespaces}, through bubblewrap, each sandbox's
+         * directory mounted at {@code /home/daytona} and the rest of this machine's files out of reach but the
+         * system directories (read-only); or {@code none}, processes of this machine in the sandbox's directory. By
+         * default namespaces where bubblewrap can make a sandbox here (probed once), else none. Asking for
+         * namespaces where it cannot fails {@link #start()} with the reason.
+         */
+        public Builder isolation(String mode) {
+            if (!"none".equals(mode) && !NAMESPACES.equals(mode)) {
+                throw new IllegalArgumentException("isolation must be none or namespaces, was '" + mode + "'");
+            }
+            this.isolation = mode;
             return this;
         }
 

@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Commands run as processes of this machine, as the server's user, in the sandbox's directory. Each sandbox's
+ * Commands run as processes of this machine, as the server's user, in the sandbox's directory: they see its path
+ * on this machine as their working directory and {@code HOME}, and everything the server's user may reach. The
+ * server's replies show the home as Daytona does, {@value DaytonaHome#PATH}, and the file routes and a command's
+ * {@code cwd} take paths below it (or, as commands print them, below the directory). Each sandbox's
  * processes are kept in its cgroup when {@link ProcessCages} are available, and all killed when it stops;
  * otherwise stopping kills the processes whose working directory is inside the sandbox's directory, and a
  * process that left both the process tree and the directory survives.
@@ -31,7 +34,8 @@ final class DirectoryRuntime implements SandboxRuntime {
     @Override
     public Process exec(LocalSandbox sandbox, String command, String cwd, Map<String, String> env,
                         boolean mergeStderr, Path output) throws IOException {
-        Path dir = cwd == null ? sandbox.directory : sandbox.directory.resolve(cwd);
+        Path dir = cwd == null ? sandbox.directory
+                : DaytonaHome.toHost(sandbox, cwd).orElseGet(() -> sandbox.directory.resolve(cwd));
         String wrapped = sandbox.daemonEnv.wrap(command, env.keySet());
         List<String> line = cages.available() ? cages.caged(sandbox.id, wrapped) : List.of("sh", "-c", wrapped);
         ProcessBuilder builder = new ProcessBuilder(line).directory(dir.toFile())
@@ -45,9 +49,13 @@ final class DirectoryRuntime implements SandboxRuntime {
         return builder.start();
     }
 
-    /** Kills the process and its descendants, children first so none is reparented and missed. */
     @Override
     public void kill(LocalSandbox sandbox, Process process) {
+        killTree(process);
+    }
+
+    /** Kills the process and its descendants, children first so none is reparented and missed. */
+    static void killTree(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
@@ -77,18 +85,22 @@ final class DirectoryRuntime implements SandboxRuntime {
 
     @Override
     public String home(LocalSandbox sandbox) {
-        return sandbox.directory.toString();
+        return DaytonaHome.PATH;
     }
 
     @Override
     public Optional<Path> toHost(LocalSandbox sandbox, String path) {
-        Path resolved = sandbox.directory.resolve(path).normalize();
+        Optional<Path> mapped = DaytonaHome.toHost(sandbox, path);
+        if (mapped.isPresent()) {
+            return mapped;
+        }
+        Path resolved = sandbox.directory.resolve(path).normalize(); // a path of this machine, as commands see it
         return resolved.startsWith(sandbox.directory) ? Optional.of(resolved) : Optional.empty();
     }
 
     @Override
     public String toSandbox(LocalSandbox sandbox, Path hostPath) {
-        return hostPath.toString();
+        return DaytonaHome.toSandbox(sandbox, hostPath);
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DockerRuntime implements SandboxRuntime {
 
-    static final String HOME = "/home/daytona";
+    static final String HOME = DaytonaHome.PATH;
     /** Set on each process, to find and kill what it started; never part of a session's saved variables. */
     static final String MARKER = "MAGPIE_DAYTONA_CMD";
 
@@ -100,18 +100,12 @@ final class DockerRuntime implements SandboxRuntime {
 
     @Override
     public Optional<Path> toHost(LocalSandbox sandbox, String path) {
-        String absolute = path.startsWith("/") ? path : HOME + "/" + path;
-        Path normalized = Path.of(absolute).normalize();
-        if (!normalized.startsWith(HOME)) {
-            return Optional.empty();
-        }
-        return Optional.of(sandbox.directory.resolve(Path.of(HOME).relativize(normalized).toString()).normalize());
+        return DaytonaHome.toHost(sandbox, path);
     }
 
     @Override
     public String toSandbox(LocalSandbox sandbox, Path hostPath) {
-        String rest = sandbox.directory.relativize(hostPath).toString();
-        return rest.isEmpty() ? HOME : HOME + "/" + rest;
+        return DaytonaHome.toSandbox(sandbox, hostPath);
     }
 
     @Override

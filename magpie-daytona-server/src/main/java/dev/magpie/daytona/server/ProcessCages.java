@@ -76,11 +76,16 @@ final class ProcessCages {
      * the cgroups before it runs anything, so every process it starts is born inside.
      */
     List<String> caged(String sandboxId, String command) {
+        return List.of("sh", "-c", joinScript(sandboxId) + "exec sh -c \"$1\"", "sh", command);
+    }
+
+    /** Shell commands, each followed by {@code &&}, that move the shell into the sandbox's cage. */
+    String joinScript(String sandboxId) {
         StringBuilder join = new StringBuilder();
         for (String hierarchy : HIERARCHIES) {
             join.append("echo $$ > '").append(cage(hierarchy, sandboxId).resolve("cgroup.procs")).append("' && ");
         }
-        return List.of("sh", "-c", join + "exec sh -c \"$1\"", "sh", command);
+        return join.toString();
     }
 
     /** Kills every process in the sandbox's cage and removes it. */
@@ -91,8 +96,28 @@ final class ProcessCages {
             return;
         }
         empty(freezer, pids);
-        removeQuietly(pids);
+        removeWhenReaped(pids);
         removeQuietly(freezer);
+    }
+
+    /**
+     * Removes an emptied cgroup. Killed processes leave its member list before the kernel releases them (a zombie
+     * still holds it until reaped), so the removal is retried for a while.
+     */
+    private static void removeWhenReaped(Path cgroup) {
+        long deadline = System.nanoTime() + EMPTY_WITHIN_NANOS;
+        while (true) {
+            try {
+                Files.deleteIfExists(cgroup);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    LOG.log(Level.WARNING, "Could not remove cgroup " + cgroup + ": " + e);
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
     }
 
     /** Empties and removes every cage of this server, then its parent. */

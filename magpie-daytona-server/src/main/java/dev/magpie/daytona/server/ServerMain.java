@@ -24,6 +24,8 @@ public final class ServerMain {
             "  --snapshot NAME[=DIR]  a known snapshot, optionally copied from DIR into each sandbox (repeatable)",
             "  --root DIR             where sandbox directories go (default: a temporary directory)",
             "  --docker IMAGE         run each sandbox in a container of IMAGE (default: processes of this machine)",
+            "  --isolation MODE       namespaces (bubblewrap: commands see /home/daytona) or none (default:",
+            "                         namespaces where bubblewrap works here)",
             "  --rate-limit N         requests per minute per bucket before 429 (default 10000)",
             "  --fault SPEC           an injected fault (repeatable), one of:",
             "                           status=CODE[,times=N][,method=M][,path=REGEX]",
@@ -81,6 +83,7 @@ public final class ServerMain {
                 case "--interval-minute": builder.intervalMinute(duration(value)); break;
                 case "--root": builder.root(Path.of(value)); break;
                 case "--docker": builder.docker(value); break;
+                case "--isolation": builder.isolation(value); break;
                 case "--rate-limit": builder.rateLimitPerMinute(number(option, value)); break;
                 case "--snapshot":
                     int eq = value.indexOf('=');

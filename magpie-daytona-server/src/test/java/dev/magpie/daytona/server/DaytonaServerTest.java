@@ -232,8 +232,8 @@ class DaytonaServerTest {
 
         JsonNode next = json(call("POST", base + "/shell/exec", "{\"command\":\"pwd; echo $GREETING; exit 7\"}"));
 
-        assertThat(next.path("stdout").asText()).isEqualTo(server.directory(id).orElseThrow().resolve("sub")
-                + "\nhi there\n");
+        assertThat(next.path("stdout").asText()).isEqualTo(server.isolation().equals("namespaces")
+                ? "/home/daytona/sub\nhi there\n" : server.directory(id).orElseThrow().resolve("sub") + "\nhi there\n");
         assertThat(next.path("exitCode").asInt()).isEqualTo(7);
     }
 
@@ -244,7 +244,7 @@ class DaytonaServerTest {
                 .isEqualTo(403);
         assertThat(call("GET", "/toolbox/" + id + "/files/download?path=missing", null).statusCode()).isEqualTo(404);
         assertThat(json(call("GET", "/toolbox/" + id + "/work-dir", null)).path("dir").asText())
-                .isEqualTo(server.directory(id).orElseThrow().toString());
+                .isEqualTo("/home/daytona");
     }
 
     @Test

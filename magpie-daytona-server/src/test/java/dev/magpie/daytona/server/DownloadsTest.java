@@ -59,8 +59,8 @@ class DownloadsTest {
                 .build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
-    private static Path sparseFile(ServerCallsForked calls, String id, long size) throws Exception {
-        Path file = Path.of(calls.json("GET", "/toolbox/" + id + "/work-dir", null).path("dir").asText(), "big.bin");
+    private Path sparseFile(ServerCallsForked calls, String id, long size) throws Exception {
+        Path file = root.resolve(id).resolve("home").resolve("big.bin"); // the sandbox's directory under --root
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(size);
         }

@@ -52,7 +52,7 @@ class SandboxProcessesTest {
         try (ForkedServer server = ForkedServer.start("64m", root)) {
             ServerCallsForked calls = new ServerCallsForked(server);
             String id = calls.startedSandbox();
-            Path home = Path.of(calls.json("GET", "/toolbox/" + id + "/work-dir", null).path("dir").asText());
+            Path home = root.resolve(id).resolve("home"); // the sandbox's directory under the server's --root
             Files.writeString(home.resolve("escape.sh"), ESCAPES);
             calls.json("POST", "/toolbox/" + id + "/process/execute", "{\"command\":\"sh escape.sh\"}");
             pids = pids(home);

@@ -72,6 +72,16 @@ public final class Cgroup {
         }
     }
 
+    /**
+     * Moves the calling thread into this group ({@code true}) or back to this JVM's group ({@code false}): a thread
+     * that stays in the group starts its processes there without a move per start.
+     *
+     * @throws IOException when the thread cannot be moved
+     */
+    public void moveCallingThread(boolean in) throws IOException {
+        Files.writeString((in ? directory : home).resolve("tasks"), threadId());
+    }
+
     /** Kills every process of this group and of the groups inside it; returns how many were signalled. */
     public int killAll() {
         lock.writeLock().lock();

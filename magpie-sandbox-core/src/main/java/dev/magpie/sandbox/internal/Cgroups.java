@@ -54,6 +54,16 @@ public final class Cgroups {
         return new Cgroup(group, home);
     }
 
+    /**
+     * An existing group of another cgroup v1 hierarchy ({@code pids}, mounted at {@code hierarchy}). Its kill has no
+     * freezer: it signals the members until none is left.
+     *
+     * @throws IOException when this JVM is in no group of that hierarchy
+     */
+    public static Cgroup of(Path hierarchy, Path group, String controller) throws IOException {
+        return new Cgroup(group, hierarchy.resolve(homeOfThisJvm(controller)));
+    }
+
     /** The name of the groups of a JVM, under a hierarchy's {@code magpie} group: its host, pid and start time. */
     public static String nameOf(JvmIdentity jvm) {
         return hostPart(jvm.host()) + "_" + jvm.pid() + "-" + jvm.startMillis();
@@ -97,7 +107,7 @@ public final class Cgroups {
         }
         Cgroups groups = null;
         try {
-            Path home = freezer.resolve(homeOfThisJvm());
+            Path home = freezer.resolve(homeOfThisJvm("freezer"));
             groups = new Cgroups(freezer.resolve("magpie"), JvmIdentity.current(), home);
             Files.createDirectories(groups.jvmGroup);
             // One move in and out proves the permission that every start needs.
@@ -114,15 +124,15 @@ public final class Cgroups {
         }
     }
 
-    /** This JVM's freezer group relative to the hierarchy's root, from {@code /proc/self/cgroup}. */
-    private static String homeOfThisJvm() throws IOException {
+    /** This JVM's group of a hierarchy relative to its root, from {@code /proc/self/cgroup}. */
+    private static String homeOfThisJvm(String controller) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
             String[] fields = line.split(":", 3);
-            if (fields.length == 3 && List.of(fields[1].split(",")).contains("freezer")) {
+            if (fields.length == 3 && List.of(fields[1].split(",")).contains(controller)) {
                 return fields[2].startsWith("/") ? fields[2].substring(1) : fields[2];
             }
         }
-        throw new IOException("no freezer hierarchy in /proc/self/cgroup");
+        throw new IOException("no " + controller + " hierarchy in /proc/self/cgroup");
     }
 
     private static final class Holder {

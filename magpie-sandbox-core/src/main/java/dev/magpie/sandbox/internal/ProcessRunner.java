@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Where the machine allows it, every command runs in a freezer cgroup of its own inside one per owner (see
  * {@link Cgroup}), which holds every process it starts whatever the process does to its environment, session or
  * parentage. A timeout kills the command's group, and {@link #killOwned} the owner's. Elsewhere, and in addition,
- * processes are found through {@code /proc} by their markers (see {@link ProcessTree}).
+ * processes are found through {@code /proc} by their markers (see {@link ProcessTree}). A contained launcher
+ * ({@link #runContained}: a sandbox with a process namespace of its own) needs neither: killing it ends them all.
  *
  * <p>A timeout kills the whole process tree. Once the command's own process has ended,
  * its pipes are drained for a short grace period only, so a background grandchild that keeps stdout open does
@@ -93,27 +94,64 @@ public final class ProcessRunner {
     }
 
     /**
-     * Starts {@code launch}, a launcher that runs the request's command (such as a sandbox), in place of the
-     * command, with exactly {@code launcherEnv}: the request's variables are the launcher's to pass on, and never act
-     * on it. The result names the request's command.
+     * Starts a launcher that runs the request's command in a sandbox holding every process the command starts
+     * (its own PID namespace, ending with the launcher), with exactly the launcher's environment: the request's
+     * variables are the launcher's to pass on, and never act on it. A timeout kills the launcher, which takes the
+     * sandbox with it; no per-command group and no {@code /proc} scan is needed. The result names the request's
+     * command.
+     *
+     * @throws CommandStartException when the launcher cannot be started
      */
-    public ExecResult run(ExecRequest request, java.util.List<String> launch, File directory,
-                          Map<String, String> launcherEnv, String owner) {
-        ProcessBuilder builder = new ProcessBuilder(launch).directory(directory);
-        Map<String, String> environment = builder.environment();
-        environment.clear();
-        environment.putAll(launcherEnv);
+    public ExecResult runContained(ExecRequest request, Launcher launcher, String owner) {
+        ProcessBuilder builder = new ProcessBuilder(launcher.command()).directory(new File("/"));
+        builder.environment().clear();
+        builder.environment().putAll(launcher.env());
+        builder.environment().put(OWNER_MARKER, owner);
+        builder.environment().put(JVM_MARKER, SELF.label());
+        return run(request, builder, owner, launcher.starter(), launcher.stdin().orElse(new byte[0]));
+    }
+
+    /**
+     * A launcher for {@link #runContained}: its command (started in {@code /}), environment, bytes to write to its
+     * stdin in place of the request's (the request then has none), and what starts it (null: this thread).
+     */
+    public record Launcher(java.util.List<String> command, Map<String, String> env, Optional<byte[]> stdin,
+                           Starter starter) {
+    }
+
+    /** Starts a launcher's process somewhere of its choosing (a thread that lives in a cgroup). */
+    @FunctionalInterface
+    public interface Starter {
+        Process start(ProcessBuilder builder) throws IOException;
+    }
+
+    private ExecResult run(ExecRequest request, java.util.List<String> command, File directory,
+                           Map<String, String> environment, String owner) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        builder.environment().put(OWNER_MARKER, owner);
+        builder.environment().put(JVM_MARKER, SELF.label());
+        return run(request, builder, owner, null, null);
+    }
+
+    /**
+     * Runs a prepared builder: a contained launcher ({@code launcherStdin} not null) through {@code starter}, any
+     * other command in a group of its own.
+     */
+    private ExecResult run(ExecRequest request, ProcessBuilder builder, String owner, Starter starter,
+                           byte[] launcherStdin) {
+        boolean contained = launcherStdin != null;
         String execToken = UUID.randomUUID().toString();
-        environment.put(EXEC_MARKER, execToken);
-        environment.put(OWNER_MARKER, owner);
-        environment.put(JVM_MARKER, SELF.label());
+        builder.environment().put(EXEC_MARKER, execToken);
         // Opened first: a stdin file that cannot be read fails the call before anything runs.
         InputStream input = request.hasStdin() ? request.openStdin() : null;
         long start = System.nanoTime();
-        Cgroup group = group(owner, execToken);
+        Cgroup group = contained ? null : group(owner, execToken);
         Process process;
         try {
-            process = group == null ? builder.start() : group.start(builder);
+            process = contained && starter != null ? starter.start(builder)
+                    : group != null ? group.start(builder) : builder.start();
         } catch (IOException e) {
             closeQuietly(input);
             release(owner, group);
@@ -125,17 +163,21 @@ public final class ProcessRunner {
                 request.listener());
         CompletableFuture<Void> outDone = CompletableFuture.runAsync(() -> pump(process.getInputStream(), out), readers);
         CompletableFuture<Void> errDone = CompletableFuture.runAsync(() -> pump(process.getErrorStream(), err), readers);
-        feedStdin(process, input);
+        if (contained && launcherStdin.length > 0) {
+            writeLauncherStdin(process, launcherStdin);
+        } else {
+            feedStdin(process, input);
+        }
         boolean timedOut = false;
         try {
             if (request.timeout().isPresent()) {
                 if (!process.waitFor(request.timeout().get().toNanos(), TimeUnit.NANOSECONDS)) {
                     timedOut = true;
-                    kill(process, group, execToken);
+                    kill(process, group, contained ? null : execToken);
                 }
             }
             int code = process.waitFor();
-            awaitDrain(CompletableFuture.allOf(outDone, errDone), group, execToken);
+            awaitDrain(CompletableFuture.allOf(outDone, errDone), group, contained ? null : execToken);
             release(owner, group);
             out.close();
             err.close();
@@ -143,7 +185,7 @@ public final class ProcessRunner {
             return new ExecResult(request.command(), exitCode, out.text(), err.text(),
                     Duration.ofNanos(System.nanoTime() - start), timedOut, out.truncated() || err.truncated());
         } catch (InterruptedException e) {
-            kill(process, group, execToken);
+            kill(process, group, contained ? null : execToken);
             Thread.currentThread().interrupt();
             throw new WorkspaceException("Interrupted while running " + request.command().get(0)
                     + "; its processes were killed.", e);
@@ -209,11 +251,16 @@ public final class ProcessRunner {
         }
     }
 
+    /** Kills the command's processes; a contained launcher ({@code execToken} null) takes its own with it. */
     private static void kill(Process process, Cgroup group, String execToken) {
         if (group != null) {
             group.killAll();
         }
-        ProcessTree.kill(process.toHandle(), EXEC_MARKER + "=" + execToken);
+        if (execToken == null) {
+            process.destroyForcibly();
+        } else {
+            ProcessTree.kill(process.toHandle(), EXEC_MARKER + "=" + execToken);
+        }
     }
 
     private void awaitDrain(CompletableFuture<Void> drained, Cgroup group, String execToken)
@@ -236,9 +283,24 @@ public final class ProcessRunner {
         }
     }
 
-    /** Whether a process the command started is still alive, and may hold its pipes. */
+    /** Whether a process the command started is still alive, and may hold its pipes; none outlives a sandbox. */
     private static boolean outlived(Cgroup group, String execToken) {
-        return group != null ? !group.isEmpty() : !ProcessTree.marked(EXEC_MARKER + "=" + execToken).isEmpty();
+        if (group != null) {
+            return !group.isEmpty();
+        }
+        return execToken != null && !ProcessTree.marked(EXEC_MARKER + "=" + execToken).isEmpty();
+    }
+
+    /**
+     * Writes a launcher's stdin from this thread, sparing a reader thread's wake-up: the launcher reads it all before
+     * anything else, and its output is being drained meanwhile, so the write cannot wait on this thread.
+     */
+    private static void writeLauncherStdin(Process process, byte[] bytes) {
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write(bytes);
+        } catch (IOException e) {
+            // The launcher failed before reading it: its exit status and stderr say why.
+        }
     }
 
     /** Streams stdin through a small buffer, so that its size costs no memory. */

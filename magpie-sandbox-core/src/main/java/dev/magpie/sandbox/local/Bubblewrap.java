@@ -1,5 +1,6 @@
 package dev.magpie.sandbox.local;
 
+import dev.magpie.sandbox.internal.ProcessRunner;
 import dev.magpie.sandbox.spi.Availability;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -22,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * network is shared. Every capability is dropped, even root's, so that mounts stay as made. The process ID
  * namespace ends with the command: what it left running is killed with it.
  *
- * <p>The options, which carry the environment's values, reach bwrap through a file descriptor rather than its
- * command line, where every user of the machine could read them; the host side runs with a fixed environment, so
+ * <p>The options, which carry the environment's values, reach bwrap through a file descriptor (a pipe from the
+ * JVM; a file, unlinked once open, for a command with a stdin of its own) rather than its command line, where every
+ * user of the machine could read them; the host side runs with a fixed environment, so
  * that no variable meant for the command (a loader's {@code LD_PRELOAD}) acts on the launcher.
  */
 final class Bubblewrap {
@@ -35,15 +38,16 @@ final class Bubblewrap {
     static final Map<String, String> LAUNCHER_ENV = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
 
     /**
-     * Opens the options file as fd 3, joins the process-count group, sets the resource limits and replaces itself
-     * with bwrap: one shell, no other program, between the JVM and the sandbox.
+     * Where a limit is set, or the command has a stdin of its own: takes the options as fd 3 (its stdin, a pipe; or a file it opens when the command has a stdin of its own),
+     * sets the resource limits and replaces itself with bwrap: one shell, no other program, between the JVM and the
+     * sandbox.
      */
-    // The options file holds the command's environment, secrets included: it is unlinked as soon as it is open.
-    private static final String LAUNCHER = "exec 3<\"$1\" || exit 125\n"
-            + "rm -f -- \"$1\"\n"
-            + "echo $$ >\"$2\" || { echo 'magpie: could not join the process-count group '\"$2\" >&2; exit 125; }\n"
-            + "ulimit -f \"$3\" && ulimit -t \"$4\" && ulimit -v \"$5\" || exit 125\n"
-            + "shift 5\n"
+    // The options hold the command's environment, secrets included: a file of them is unlinked as soon as it is open.
+    private static final String LAUNCHER = "if [ -z \"$1\" ]; then exec 3<&0 </dev/null\n"
+            + "else exec 3<\"$1\" && rm -f -- \"$1\" || exit 125; fi\n"
+            + "{ [ \"$2\" = unlimited ] || ulimit -f \"$2\"; } && { [ \"$3\" = unlimited ] || ulimit -t \"$3\"; }"
+            + " && { [ \"$4\" = unlimited ] || ulimit -v \"$4\"; } || exit 125\n"
+            + "shift 4\n"
             + "exec \"$@\"\n";
 
     private static final List<String> SYSTEM_LINKS = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
@@ -69,31 +73,51 @@ final class Bubblewrap {
     }
 
     /**
-     * The command that runs {@code command} in a sandbox of {@code workspace}.
+     * The launcher that runs {@code command} in a sandbox of {@code workspace}.
      *
-     * @param optionsFile  a file of this JVM's own (mode 0600) to receive the options; delete it after the run
+     * @param optionsFile  null: the options come as the launcher's stdin, through a pipe; or, for a command that
+     *                     reads a stdin of its own, a file of this JVM's own (mode 0600) to receive them, unlinked
+     *                     once the launcher has it open (delete it after the run all the same, for a launcher that
+     *                     never started)
      * @param directory    the working directory inside the sandbox, at or below {@link #WORKSPACE}
-     * @param pidsProcs    the {@code cgroup.procs} of the process-count group, or {@code /dev/null}
+     * @param starter      what starts the launcher (in the workspace's process-count group), or null
      */
-    List<String> launch(Path optionsFile, Path workspace, String directory, boolean shareNetwork,
-                        Map<String, String> env, Limits limits, Path pidsProcs, List<String> command)
-            throws IOException {
-        List<String> options = new ArrayList<>(systemOptions(shareNetwork));
-        options.addAll(List.of("--bind", workspace.toString(), WORKSPACE, "--chdir", directory, "--clearenv"));
-        env.forEach((name, value) -> options.addAll(List.of("--setenv", name, value)));
-        StringBuilder text = new StringBuilder();
-        options.forEach(option -> text.append(option).append('\0'));
-        Files.writeString(optionsFile, text, StandardCharsets.UTF_8);
-        List<String> launch = new ArrayList<>(List.of("/bin/sh", "-c", LAUNCHER, "sh", optionsFile.toString(),
-                pidsProcs.toString(), limits.fileSizeBlocks(), limits.cpuSeconds(), limits.memoryKib(), program,
-                "--args", "3", "--"));
+    ProcessRunner.Launcher launch(Path optionsFile, Path workspace, String directory, boolean shareNetwork,
+                                  Map<String, String> env, Limits limits, ProcessRunner.Starter starter,
+                                  List<String> command) throws IOException {
+        StringBuilder text = new StringBuilder(shareNetwork ? SHARED_NETWORK : OWN_NETWORK);
+        for (String option : List.of("--bind", workspace.toString(), WORKSPACE, "--chdir", directory, "--clearenv")) {
+            text.append(option).append('\0');
+        }
+        env.forEach((name, value) -> text.append("--setenv\0").append(name).append('\0').append(value).append('\0'));
+        byte[] options = text.toString().getBytes(StandardCharsets.UTF_8);
+        if (optionsFile != null) {
+            Files.write(optionsFile, options);
+        }
+        // Without limits to set and with the options in the pipe, bwrap needs no shell before it: it reads the
+        // options from its stdin, which the command then finds at its end.
+        List<String> launch = new ArrayList<>(optionsFile == null && limits.equals(Limits.NONE)
+                ? List.of(program, "--args", "0", "--")
+                : List.of("/bin/sh", "-c", LAUNCHER, "sh", optionsFile == null ? "" : optionsFile.toString(),
+                        limits.fileSizeBlocks(), limits.cpuSeconds(), limits.memoryKib(), program, "--args", "3", "--"));
         launch.addAll(command);
-        return launch;
+        return new ProcessRunner.Launcher(launch, LAUNCHER_ENV,
+                optionsFile == null ? Optional.of(options) : Optional.empty(), starter);
     }
 
     /** Whether bwrap's report on stderr says that the program itself could not be started in the sandbox. */
     static boolean couldNotStart(int exitCode, String stderr) {
         return exitCode == 1 && stderr.startsWith("bwrap: execvp ");
+    }
+
+    /** The options of the host's system directories, NUL-terminated each: the host's layout, read once. */
+    private static final String OWN_NETWORK = nulTerminated(systemOptions(false));
+    private static final String SHARED_NETWORK = nulTerminated(systemOptions(true));
+
+    private static String nulTerminated(List<String> options) {
+        StringBuilder text = new StringBuilder();
+        options.forEach(option -> text.append(option).append('\0'));
+        return text.toString();
     }
 
     private static List<String> systemOptions(boolean shareNetwork) {
@@ -163,9 +187,11 @@ final class Bubblewrap {
     }
 
     /**
-     * Resource limits of each sandboxed command (its processes each), as {@code ulimit} values: a number or
-     * {@code unlimited}.
+     * Resource limits of each sandboxed command (its processes each), as {@code ulimit} values: a number, or
+     * {@code unlimited} for none set (the command keeps this JVM's).
      */
     record Limits(String fileSizeBlocks, String cpuSeconds, String memoryKib) {
+        /** No limit set: the command keeps this JVM's. */
+        static final Limits NONE = new Limits("unlimited", "unlimited", "unlimited");
     }
 }

@@ -12,11 +12,9 @@ import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.ProcessRunner;
 import dev.magpie.sandbox.spi.Availability;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,15 +36,19 @@ final class LocalSandbox {
     private final Bubblewrap bubblewrap;
     private final boolean shareNetwork;
     private final Bubblewrap.Limits limits;
-    private final ProcessCountGroup processes;
+    private final long processLimit;
+    private final String owner;
     private final Map<String, String> env;
+    /** Made by the first command: a workspace that runs none costs no group. */
+    private ProcessCountGroup processes;
 
-    private LocalSandbox(Bubblewrap bubblewrap, boolean shareNetwork, Bubblewrap.Limits limits,
-                         ProcessCountGroup processes, Map<String, String> env) {
+    private LocalSandbox(Bubblewrap bubblewrap, boolean shareNetwork, Bubblewrap.Limits limits, long processLimit,
+                         String owner, Map<String, String> env) {
         this.bubblewrap = bubblewrap;
         this.shareNetwork = shareNetwork;
         this.limits = limits;
-        this.processes = processes;
+        this.processLimit = processLimit;
+        this.owner = owner;
         this.env = env;
     }
 
@@ -91,8 +93,8 @@ final class LocalSandbox {
     static LocalSandbox open(Settings settings, Map<String, String> own, String owner) {
         Map<String, String> env = new TreeMap<>(BASE_ENV);
         env.putAll(own);
-        return new LocalSandbox(bubblewrap(settings), network(settings), limits(settings),
-                ProcessCountGroup.create(owner, processLimit(settings)), Map.copyOf(env));
+        return new LocalSandbox(bubblewrap(settings), network(settings), limits(settings), processLimit(settings),
+                owner, Map.copyOf(env));
     }
 
     /** The variables every command of the workspace starts with. */
@@ -105,42 +107,53 @@ final class LocalSandbox {
      *
      * @throws CommandStartException when the program cannot be started inside the sandbox
      */
-    ExecResult run(ProcessRunner runner, ExecRequest request, Path workspace, String directory, String owner) {
+    ExecResult run(ProcessRunner runner, ExecRequest request, Path workspace, String directory) {
         Map<String, String> commandEnv = new TreeMap<>(env);
         commandEnv.putAll(request.env());
-        Path options;
+        Path options = null;
         try {
-            options = Files.createTempFile("magpie-bwrap-", ".args");
-        } catch (IOException e) {
-            throw new WorkspaceException("Could not write the sandbox options for " + request.command().get(0)
-                    + ": " + e.getMessage() + ". Check that " + System.getProperty("java.io.tmpdir")
-                    + " is writable.", e);
-        }
-        try {
-            List<String> launch = bubblewrap.launch(options, workspace, directory, shareNetwork, commandEnv, limits,
-                    processes.procs(), request.command());
+            // A command with a stdin of its own leaves no pipe for the options: they go through a file.
+            options = request.hasStdin() ? Files.createTempFile("magpie-bwrap-", ".args") : null;
             // Started in /: the sandbox's first process keeps the launcher's environment, PWD included, and the
             // workspace's place on this machine is none of the command's business.
-            ExecResult result = runner.run(request, launch, new File("/"), Bubblewrap.LAUNCHER_ENV, owner);
+            ExecResult result = runner.runContained(request, bubblewrap.launch(options, workspace, directory,
+                    shareNetwork, commandEnv, limits, processes().starter().orElse(null), request.command()), owner);
             if (Bubblewrap.couldNotStart(result.exitCode(), result.stderr())) {
                 throw new CommandStartException(request.command().get(0), result.stderr().strip(), null);
             }
             return result;
         } catch (IOException e) {
             throw new WorkspaceException("Could not write the sandbox options for " + request.command().get(0)
-                    + " to " + options + ": " + e.getMessage() + ".", e);
+                    + (options == null ? "" : " to " + options) + ": " + e.getMessage() + ". Check that "
+                    + System.getProperty("java.io.tmpdir") + " is writable.", e);
         } finally {
-            try {
-                Files.deleteIfExists(options);
-            } catch (IOException e) {
-                // The launcher unlinked it already, unless it never started.
+            if (options != null) {
+                try {
+                    Files.deleteIfExists(options);
+                } catch (IOException e) {
+                    // The launcher unlinked it already, unless it never started.
+                }
             }
         }
     }
 
-    /** Removes the process-count group; the workspace's processes are gone. */
-    void close() {
+    /**
+     * Kills every process of the workspace's commands and removes the process-count group; false where the machine
+     * has no group, and the caller must find them otherwise.
+     */
+    synchronized boolean close() {
+        if (processes == null) {
+            return true; // no command ran
+        }
         processes.remove();
+        return processes.exists();
+    }
+
+    private synchronized ProcessCountGroup processes() {
+        if (processes == null) {
+            processes = ProcessCountGroup.create(owner, processLimit);
+        }
+        return processes;
     }
 
     /** The workspace's directory as seen from inside the sandbox, for a host path at or below it. */

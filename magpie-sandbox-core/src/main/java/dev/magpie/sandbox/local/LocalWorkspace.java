@@ -305,7 +305,7 @@ public final class LocalWorkspace implements Workspace {
         }
         ranCommands.set(true);
         if (sandbox != null) {
-            return sandbox.run(runtime.runner(), request, directory, LocalSandbox.inside(directory, where), owner);
+            return sandbox.run(runtime.runner(), request, directory, LocalSandbox.inside(directory, where));
         }
         return runtime.runner().run(request, new File(where), env, owner);
     }
@@ -342,11 +342,10 @@ public final class LocalWorkspace implements Workspace {
             background.stopAll();
         } finally {
             // Every process first: one left running could write into the directory while it is deleted.
-            if (ranCommands.get()) {
+            // An isolated workspace's group holds its processes; without one they are looked for.
+            boolean killed = sandbox != null && sandbox.close();
+            if (ranCommands.get() && !killed) {
                 runtime.runner().killOwned(owner, owned ? directory : null);
-            }
-            if (sandbox != null) {
-                sandbox.close();
             }
             files.close();
             if (owned) {

@@ -3,32 +3,42 @@ package dev.magpie.sandbox.local;
 import dev.magpie.sandbox.internal.Cgroup;
 import dev.magpie.sandbox.internal.Cgroups;
 import dev.magpie.sandbox.internal.JvmIdentity;
+import dev.magpie.sandbox.internal.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A cgroup v1 {@code pids} group bounding how many processes one isolated workspace's commands have at once, so that
  * a fork bomb fails its own command and leaves the machine alone: a fork past the limit fails with EAGAIN. (A
  * per-user {@code RLIMIT_NPROC} would count every process of the user, and does not bind root at all.)
  *
- * <p>Where the hierarchy is missing or not writable (cgroup v2 only, no permission) there is no group and the
- * count is not bounded; {@link #procs()} is then {@code /dev/null}.
+ * <p>The sandboxes' launchers are started by a thread of this JVM that lives in the group (a fork inherits the
+ * thread's group, and a thread that stays there spares the cgroup moves of each start, which cost milliseconds on
+ * v1), so the group also holds every process of the workspace: destroy kills them from its list, without looking
+ * through {@code /proc}. Where the hierarchy is missing or not writable (cgroup v2 only, no permission) there
+ * is no group and the count is not bounded; {@link #group()} is then empty.
  */
 final class ProcessCountGroup {
 
     /** The {@code pids} hierarchy's usual mount point. */
     static final Path PIDS = Path.of("/sys/fs/cgroup/pids");
 
-    private static final Path NONE = Path.of("/dev/null");
+    private final Cgroup group;
+    private final ExecutorService starter;
 
-    private final Path directory;
-
-    private ProcessCountGroup(Path directory) {
-        this.directory = directory;
+    private ProcessCountGroup(Cgroup group, ExecutorService starter) {
+        this.group = group;
+        this.starter = starter;
     }
 
     /**
@@ -37,20 +47,27 @@ final class ProcessCountGroup {
      */
     static ProcessCountGroup create(String owner, long limit) {
         if (Stale.SWEPT == null) {
-            return new ProcessCountGroup(null);
+            return new ProcessCountGroup(null, null);
         }
-        Path group = Stale.SWEPT.resolve(owner);
+        Path directory = Stale.SWEPT.resolve(owner);
+        ExecutorService starter = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "magpie-sandbox-starter-" + owner);
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
-            Files.createDirectories(group);
-            Files.writeString(group.resolve("pids.max"), Long.toString(limit));
-            return new ProcessCountGroup(group);
+            Files.createDirectories(directory);
+            Files.writeString(directory.resolve("pids.max"), Long.toString(limit));
+            Cgroup group = Cgroups.of(PIDS, directory, "pids");
+            call(starter, () -> {
+                group.moveCallingThread(true);
+                return null;
+            });
+            return new ProcessCountGroup(group, starter);
         } catch (IOException | UnsupportedOperationException e) {
-            try {
-                Files.deleteIfExists(group);
-            } catch (IOException ignored) {
-                // Never made.
-            }
-            return new ProcessCountGroup(null);
+            starter.shutdown();
+            Cgroup.removeTree(directory);
+            return new ProcessCountGroup(null, null);
         }
     }
 
@@ -89,18 +106,56 @@ final class ProcessCountGroup {
         }
     }
 
-    /** The file a process writes its pid to, to join the group. */
-    Path procs() {
-        return directory == null ? NONE : directory.resolve("cgroup.procs");
+    /** What starts the workspace's launchers in the group; empty where the machine has none. */
+    Optional<ProcessRunner.Starter> starter() {
+        return group == null ? Optional.empty() : Optional.of(builder -> call(starter, builder::start));
     }
 
-    /** Removes the group once its processes are gone; a group still busy stays (empty groups cost nothing). */
+    /** Whether the group exists, and holds every process of the workspace. */
+    boolean exists() {
+        return group != null;
+    }
+
+    /** Kills every process of the group and removes it. */
     void remove() {
-        if (directory != null) {
-            try {
-                Files.deleteIfExists(directory); // rmdir: a cgroup's files are not files to delete
-            } catch (IOException e) {
-                // A process not yet reaped: the group stays, harmless and empty soon.
+        if (group == null) {
+            return;
+        }
+        try {
+            call(starter, () -> {
+                group.moveCallingThread(false);
+                return null;
+            });
+        } catch (IOException e) {
+            // The thread ends below, and leaves the group with it.
+        }
+        starter.shutdown();
+        group.remove();
+    }
+
+    /**
+     * Runs {@code task} on the starter thread and waits for it, even when interrupted: a process it starts must be
+     * handed back to be waited for and killed.
+     */
+    private static <T> T call(ExecutorService starter, Callable<T> task) throws IOException {
+        Future<T> result = starter.submit(task);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

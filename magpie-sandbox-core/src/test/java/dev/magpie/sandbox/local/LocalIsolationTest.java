@@ -125,6 +125,66 @@ class LocalIsolationTest {
     }
 
     @Test
+    void aCommandReadsItsStdinAndItsVariablesAndNoOptionsFileIsLeft() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (LocalWorkspace ws = LocalWorkspace.temporary(Map.of("GREETING", "hello"), ISOLATED)) {
+            ExecResult withStdin = ws.exec(ExecRequest.builder("sh", "-c", "echo $GREETING $TOKEN; cat")
+                    .env(Map.of("TOKEN", "t0k3n")).stdin("from stdin\n").build());
+            ExecResult without = ws.exec(ExecRequest.builder("sh", "-c", "echo $GREETING; cat")
+                    .env(Map.of("TOKEN", "t0k3n")).build());
+
+            assertThat(withStdin.stdout()).as(withStdin.stderr()).isEqualTo("hello t0k3n\nfrom stdin\n");
+            assertThat(without.stdout()).as("no stdin: at its end at once").isEqualTo("hello\n");
+            try (var left = Files.list(tmp)) {
+                assertThat(left.map(Path::getFileName).map(Path::toString))
+                        .noneMatch(name -> name.startsWith("magpie-bwrap-"));
+            }
+        }
+    }
+
+    @Test
+    void withNoLimitSetCommandsKeepThisJvmsLimitsAndRunAlike() {
+        try (LocalWorkspace ws = LocalWorkspace.temporary(Map.of("GREETING", "hello"),
+                settings(Map.of(LocalWorkspace.LIMIT_FILE_SIZE_KEY, "unlimited")))) {
+            ExecResult withStdin = ws.exec(ExecRequest.builder("sh", "-c", "echo $GREETING; cat").stdin("in\n")
+                    .build());
+            ExecResult without = ws.exec("sh", "-c", "echo $GREETING; cat; ulimit -f");
+
+            assertThat(withStdin.stdout()).as(withStdin.stderr()).isEqualTo("hello\nin\n");
+            assertThat(without.stdout()).as(without.stderr()).isEqualTo("hello\nunlimited\n");
+        }
+    }
+
+    @Test
+    void variablesLargerThanAPipeHoldsReachTheCommand() {
+        Map<String, String> big = new java.util.TreeMap<>(); // 200 KB in all; one variable may hold 128 KiB at most
+        for (int i = 0; i < 20; i++) {
+            big.put("BIG" + i, "x".repeat(10_000));
+        }
+        try (LocalWorkspace ws = LocalWorkspace.temporary(Map.of(), ISOLATED)) {
+            ExecResult result = ws.exec(ExecRequest.builder("sh", "-c", "env | grep -c '^BIG[0-9]*=x\\{10000\\}$'")
+                    .env(big).build());
+
+            assertThat(result.stdout()).as(result.stderr()).isEqualTo("20\n");
+        }
+    }
+
+    @Test
+    void aTimeoutKillsTheCommandAndWhatItStarted() throws Exception {
+        String tag = "1019." + System.nanoTime() % 1_000_000;
+        try (LocalWorkspace ws = LocalWorkspace.temporary(Map.of(), ISOLATED)) {
+            ExecResult result = ws.exec(ExecRequest.builder("sh", "-c", "sleep " + tag + " & echo started; wait")
+                    .timeout(Duration.ofMillis(500)).build());
+
+            assertThat(result.timedOut()).isTrue();
+            assertThat(result.stdout()).isEqualTo("started\n");
+            assertThat(Processes.noneRunning(Duration.ofSeconds(5), "sleep", tag)).as("sleep %s after the timeout",
+                    tag).isTrue();
+            assertThat(ws.exec("echo", "after").stdout()).isEqualTo("after\n");
+        }
+    }
+
+    @Test
     void aCommandWritingPastTheFileSizeLimitFails() {
         try (LocalWorkspace ws = LocalWorkspace.temporary(Map.of(),
                 settings(Map.of(LocalWorkspace.LIMIT_FILE_SIZE_KEY, "1m")))) {
