@@ -6,7 +6,7 @@ const sandbox = await client.create({ labels: { suite: args.suite }, autoStopInt
 const result = {};
 await sandbox.process.executeCommand('echo kept > kept.txt');
 await sandbox.process.createSession('background');
-await sandbox.process.executeSessionCommand('background', { command: "sh -c 'echo $$ > sleeper.pid; exec sleep 300'", runAsync: true });
+await sandbox.process.executeSessionCommand('background', { command: "sh -c 'echo $$ > sleeper.pid; exec sleep 3017'", runAsync: true });
 await sandbox.process.executeCommand('while [ ! -s sleeper.pid ]; do sleep 0.02; done');
 
 await sandbox.stop();
@@ -17,8 +17,10 @@ result.stateAfterStart = sandbox.state;
 result.keptAfterRestart = (await sandbox.process.executeCommand('cat kept.txt')).result;
 result.sessionsAfterRestart = (await sandbox.process.listSessions()).length;
 result.sleeperAfterRestart = (await sandbox.process.executeCommand(
-  // a zombie (no init reaps it here) counts as gone: it runs no more
-  'case "$(cut -d" " -f3 /proc/$(cat sleeper.pid)/stat 2>/dev/null)" in ""|Z) echo gone;; *) echo alive;; esac')).result.trim();
+  // Found by its command line, not its pid: a restarted container numbers its processes afresh. A zombie (no init
+  // reaps it here) counts as gone: it runs no more.
+  'r=gone; for p in /proc/[0-9]*; do [ "$(tr "\\0" " " < $p/cmdline 2>/dev/null)" = "sleep 3017 " ] || continue; ' +
+  'case "$(cut -d" " -f3 $p/stat 2>/dev/null)" in ""|Z) ;; *) r=alive;; esac; done; echo $r')).result.trim();
 
 result.labels = await sandbox.setLabels({ suite: args.suite, role: 'db' });
 const other = await client.create({ labels: { suite: args.suite, role: 'web' } }, { timeout: 60 });

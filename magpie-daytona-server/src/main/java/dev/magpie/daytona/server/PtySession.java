@@ -95,9 +95,11 @@ final class PtySession {
         }
         process.descendants().forEach(p -> {
             try {
-                Path tty = Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "fd", "0"));
-                if (tty.toString().startsWith("/dev/pts/")) {
-                    new ProcessBuilder("stty", "-F", tty.toString(), "cols", Integer.toString(cols), "rows",
+                Path stdin = Path.of("/proc", Long.toString(p.pid()), "fd", "0");
+                if (Files.readSymbolicLink(stdin).toString().startsWith("/dev/pts/")) {
+                    // Through the process's own descriptor: a sandbox in namespaces has a /dev/pts of its own, where
+                    // the same name is another terminal than this machine's.
+                    new ProcessBuilder("stty", "-F", stdin.toString(), "cols", Integer.toString(cols), "rows",
                             Integer.toString(rows)).start().waitFor();
                     new ProcessBuilder("kill", "-WINCH", Long.toString(p.pid())).start().waitFor();
                 }

@@ -51,9 +51,8 @@ final class ToolboxGitConfig {
 
     private static GitRun.Result set(LocalSandbox sandbox, ToolboxGit git, JsonNode body, String key, String value)
             throws IOException {
-        boolean hostPaths = sandbox.runtime.toSandbox(sandbox, sandbox.directory).equals(sandbox.directory.toString());
-        if ("system".equals(ToolboxGit.text(body, "scope")) && hostPaths) {
-            // the sandbox's commands see this machine's files: its system configuration is this machine's
+        if ("system".equals(ToolboxGit.text(body, "scope")) && !(sandbox.runtime instanceof DockerRuntime)) {
+            // the sandbox's commands see this machine's system files (read-only in namespaces): not the sandbox's
             throw new Call.BadRequest(403, "the system git configuration of a sandbox without a container is this "
                     + "machine's, which the server does not change; use the global or local scope");
         }

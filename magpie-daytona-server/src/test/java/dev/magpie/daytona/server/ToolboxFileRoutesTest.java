@@ -63,7 +63,7 @@ class ToolboxFileRoutesTest {
         assertThat(part.statusCode()).as(part.body()).isEqualTo(200);
         JsonNode uploaded = ServerCalls.JSON.readTree(part.body());
         assertThat(uploaded.path("name").asText()).isEqualTo("a.bin");
-        assertThat(uploaded.path("path").asText()).isEqualTo(home.resolve("up/a.bin").toString());
+        assertThat(uploaded.path("path").asText()).isEqualTo("/home/daytona/up/a.bin");
         assertThat(home.resolve("up/a.bin")).hasBinaryContent(bytes);
         assertThat(raw.statusCode()).as(raw.body()).isEqualTo(200);
         assertThat(home.resolve("up/raw.bin")).hasBinaryContent(bytes);
