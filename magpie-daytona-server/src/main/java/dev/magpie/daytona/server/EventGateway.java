@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -22,8 +23,11 @@ final class EventGateway {
     private static final long PING_INTERVAL_MILLIS = 25_000;
     private static final long PING_TIMEOUT_MILLIS = 20_000;
 
+    /** How many packets a subscriber may fall behind before it is disconnected (the SDK then reconnects). */
+    private static final int MAX_BEHIND = 256;
+
     private final DaytonaServer server;
-    private final Set<WebSocket> subscribers = ConcurrentHashMap.newKeySet();
+    private final Map<WebSocket, Outbox> subscribers = new ConcurrentHashMap<>();
 
     EventGateway(DaytonaServer server) {
         this.server = server;
@@ -47,15 +51,22 @@ final class EventGateway {
                 } else if (packet.equals("2")) {
                     ws.sendText("3");
                 } else if (packet.startsWith("41") || packet.equals("1")) {
-                    subscribers.remove(ws);
+                    unsubscribe(ws);
                     if (packet.equals("1")) {
                         break;
                     }
                 }
             }
         } finally {
-            subscribers.remove(ws);
+            unsubscribe(ws);
             ws.close();
+        }
+    }
+
+    private void unsubscribe(WebSocket ws) {
+        Outbox outbox = subscribers.remove(ws);
+        if (outbox != null) {
+            outbox.sender.interrupt();
         }
     }
 
@@ -72,7 +83,7 @@ final class EventGateway {
             return;
         }
         ws.sendText("40" + Call.JSON.writeValueAsString(Map.of("sid", UUID.randomUUID().toString())));
-        subscribers.add(ws);
+        subscribers.computeIfAbsent(ws, Outbox::new);
     }
 
     /** Announces the sandbox's present state, after {@code oldState}. */
@@ -118,28 +129,51 @@ final class EventGateway {
         } catch (IOException e) {
             throw new IllegalStateException("a sandbox is always JSON", e);
         }
-        for (WebSocket ws : subscribers) {
-            try {
-                ws.sendText(packet);
-            } catch (IOException e) {
-                subscribers.remove(ws);
-                ws.close();
-            }
-        }
+        subscribers.values().forEach(outbox -> outbox.offer(packet));
     }
 
     /** Engine.IO 4: the server pings, and a client that hears no ping for a while reconnects. */
     private void schedulePing() {
         server.clock().at(server.clock().now() + TimeUnit.MILLISECONDS.toNanos(PING_INTERVAL_MILLIS), () -> {
-            for (WebSocket ws : subscribers) {
-                try {
-                    ws.sendText("2");
-                } catch (IOException e) {
-                    subscribers.remove(ws);
-                    ws.close();
-                }
-            }
+            subscribers.values().forEach(outbox -> outbox.offer("2"));
             schedulePing();
         });
+    }
+
+    /**
+     * A subscriber's packets, sent in order by a thread of its own: announcements come from request threads and the
+     * clock's one thread, which a client that does not read would otherwise hold up, with the sandbox's lock, once
+     * its socket buffers are full. A subscriber that falls {@link #MAX_BEHIND} packets behind is disconnected.
+     */
+    private static final class Outbox {
+
+        private final WebSocket ws;
+        private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(MAX_BEHIND);
+        private final Thread sender;
+
+        Outbox(WebSocket ws) {
+            this.ws = ws;
+            this.sender = new Thread(this::send, "daytona-gateway-send");
+            sender.setDaemon(true);
+            sender.start();
+        }
+
+        void offer(String packet) {
+            if (!queue.offer(packet)) {
+                // closing the socket also ends a send blocked on it, and the client's serving loop
+                ws.close();
+            }
+        }
+
+        private void send() {
+            try {
+                while (true) {
+                    ws.sendText(queue.take());
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client left or was dropped: its serving loop ends on the closed socket
+                ws.close();
+            }
+        }
     }
 }

@@ -136,19 +136,23 @@ final class WebSocket implements Closeable {
                     length = (length << 8) | readByte();
                 }
             }
-            if (length + message.size() > MAX_MESSAGE) {
+            if ((second & 0x80) == 0) {
+                // RFC 6455 5.1: a server closes the connection on an unmasked frame from its client
+                close(1002, "a client's frames must be masked");
+                return null;
+            }
+            // a 64-bit length with its top bit set reads as negative
+            if (length < 0 || length + message.size() > MAX_MESSAGE) {
                 close(1009, "message too big");
                 return null;
             }
-            byte[] mask = (second & 0x80) != 0 ? in.readNBytes(4) : null;
+            byte[] mask = in.readNBytes(4);
             byte[] payload = in.readNBytes((int) length);
             if (payload.length < length) {
                 return null;
             }
-            if (mask != null) {
-                for (int i = 0; i < payload.length; i++) {
-                    payload[i] ^= mask[i & 3];
-                }
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i & 3];
             }
             if (opcode == CLOSE) {
                 close(1000, "");

@@ -1,0 +1,76 @@
+package dev.magpie.daytona.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** WebSocket clients that misbehave: they never read, send frames no client may send, or send nothing. */
+class WebSocketAbuseTest {
+
+    private static final String GATEWAY = "/api/socket.io/?EIO=4&transport=websocket";
+
+    private static DaytonaServer server;
+    private static ServerCalls calls;
+
+    @BeforeAll
+    static void start() {
+        server = DaytonaServer.start();
+        calls = new ServerCalls(server);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void aGatewayClientThatNeverReadsStallsNoStateChange() throws Exception {
+        try (RawWebSocket idle = RawWebSocket.connect(server.port())) {
+            assertThat(idle.upgrade(GATEWAY)).contains("101");
+            idle.readText();
+            idle.sendText("40{\"token\":\"" + server.apiKey() + "\"}", true);
+            assertThat(idle.readText()).startsWith("40");
+            // from here on the client reads nothing; each event carries the sandbox's 64 KiB label
+            String id = calls.started("{\"labels\":{\"big\":\"" + "x".repeat(64 * 1024) + "\"}}");
+            for (int round = 0; round < 100; round++) {
+                for (String action : new String[] {"stop", "start"}) {
+                    HttpResponse<String> reply = calls.HTTP.send(calls.request("POST", "/api/sandbox/" + id + "/"
+                            + action, null).timeout(Duration.ofSeconds(20)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(reply.statusCode()).as(action + " in round " + round).isEqualTo(200);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUnmaskedFrameClosesTheConnectionWithAProtocolError() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(server.port())) {
+            assertThat(client.upgrade(GATEWAY)).contains("101");
+            client.readText();
+            client.sendText("2", false);
+
+            RawWebSocket.Frame reply = client.read();
+            assertThat(reply.opcode()).as("a close frame, not an answer").isEqualTo(8);
+            assertThat(reply.closeCode()).isEqualTo(1002);
+        }
+    }
+
+    @Test
+    void aFrameLongerThanAnyLengthClosesTheConnectionAsTooBig() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(server.port())) {
+            assertThat(client.upgrade(GATEWAY)).contains("101");
+            client.readText();
+            // a 64-bit length with its top bit set: negative as a signed number
+            client.send(new byte[] {(byte) 0x81, (byte) (0x80 | 127), (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4});
+
+            RawWebSocket.Frame reply = client.read();
+            assertThat(reply.opcode()).isEqualTo(8);
+            assertThat(reply.closeCode()).isEqualTo(1009);
+        }
+    }
+}
