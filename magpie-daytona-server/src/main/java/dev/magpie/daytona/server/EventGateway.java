@@ -2,6 +2,7 @@ package dev.magpie.daytona.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,9 @@ final class EventGateway {
             open.put("pingTimeout", PING_TIMEOUT_MILLIS);
             open.put("maxPayload", 1_000_000);
             ws.sendText("0" + Call.JSON.writeValueAsString(open));
+            // a client connects at once; one that stays silent is let go, as Engine.IO lets go of one that
+            // answers no ping (subscribers are pinged every PING_INTERVAL_MILLIS)
+            ws.readTimeout(server.headTimeout());
             String packet;
             while ((packet = ws.readText()) != null) {
                 if (packet.startsWith("40")) {
@@ -83,6 +87,7 @@ final class EventGateway {
             return;
         }
         ws.sendText("40" + Call.JSON.writeValueAsString(Map.of("sid", UUID.randomUUID().toString())));
+        ws.readTimeout(Duration.ofMillis(PING_INTERVAL_MILLIS + PING_TIMEOUT_MILLIS));
         subscribers.computeIfAbsent(ws, Outbox::new);
     }
 

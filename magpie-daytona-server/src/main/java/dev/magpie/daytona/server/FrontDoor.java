@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -52,17 +53,19 @@ final class FrontDoor implements Closeable {
     private final InetSocketAddress backend;
     private final Upgrades upgrades;
     private final ExecutorService executor;
+    private final int headTimeoutMillis;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    FrontDoor(InetSocketAddress address, InetSocketAddress backend, Upgrades upgrades, ExecutorService executor)
-            throws IOException {
+    FrontDoor(InetSocketAddress address, InetSocketAddress backend, Upgrades upgrades, ExecutorService executor,
+              Duration headTimeout) throws IOException {
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(address, 64);
         this.backend = backend;
         this.upgrades = upgrades;
         this.executor = executor;
+        this.headTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, headTimeout.toMillis()));
         Thread acceptor = new Thread(this::acceptAll, "daytona-server-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -90,10 +93,13 @@ final class FrontDoor implements Closeable {
         try {
             client.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(client.getInputStream());
+            // a client that connects and sends nothing, or half a head, would hold this thread forever
+            client.setSoTimeout(headTimeoutMillis);
             Head head = readHead(in);
             if (head == null) {
                 return;
             }
+            client.setSoTimeout(0);
             if (head.isWebSocket()) {
                 upgrades.open(head, client, in);
             } else {

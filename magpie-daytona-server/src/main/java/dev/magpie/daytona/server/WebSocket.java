@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
 
 /**
@@ -105,6 +106,11 @@ final class WebSocket implements Closeable {
         } catch (IOException e) {
             // nothing more can be done with it
         }
+    }
+
+    /** How long a read waits for the peer before it fails with a {@link java.net.SocketTimeoutException}; 0 for ever. */
+    void readTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
     /** The next text or binary message as UTF-8 text, as {@link #read}. */
