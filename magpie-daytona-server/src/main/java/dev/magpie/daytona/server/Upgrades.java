@@ -51,7 +51,7 @@ final class Upgrades {
             return;
         }
         sandbox.get().touch(server.clock().now());
-        String route = path.substring(path.indexOf(p[1]) + p[1].length());
+        String route = path.substring(path.indexOf("/" + p[1], path.indexOf("toolbox")) + 1 + p[1].length());
         if (route.startsWith("/process/pty/")) {
             PtySessions.connect(head, socket, in, sandbox.get(), route);
             return;
