@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The server end of one WebSocket (RFC 6455) on a socket that {@link FrontDoor} took over: the handshake, then
@@ -31,6 +32,8 @@ final class WebSocket implements Closeable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    /** Held while a frame is written: frames of two threads never interleave. */
+    private final ReentrantLock sending = new ReentrantLock();
     private boolean closeSent;
 
     private WebSocket(Socket socket, InputStream in) throws IOException {
@@ -78,7 +81,7 @@ final class WebSocket implements Closeable {
         send(BINARY, bytes, offset, length);
     }
 
-    /** Sends a close frame with the status code and reason (once), then closes the socket. */
+    /** Sends a close frame with the status code and reason (once; not while a send is stuck), then closes it. */
     void close(int code, String reason) {
         try {
             byte[] text = reason.getBytes(StandardCharsets.UTF_8);
@@ -86,10 +89,16 @@ final class WebSocket implements Closeable {
             payload[0] = (byte) (code >> 8);
             payload[1] = (byte) code;
             System.arraycopy(text, 0, payload, 2, payload.length - 2);
-            synchronized (this) {
-                if (!closeSent) {
-                    closeSent = true;
-                    send(CLOSE, payload, 0, payload.length);
+            // a send stuck on a peer that does not read holds the lock: then the socket is closed without a frame,
+            // which also ends that send
+            if (sending.tryLock()) {
+                try {
+                    if (!closeSent) {
+                        closeSent = true;
+                        send(CLOSE, payload, 0, payload.length);
+                    }
+                } finally {
+                    sending.unlock();
                 }
             }
         } catch (IOException e) {
@@ -108,7 +117,7 @@ final class WebSocket implements Closeable {
         }
     }
 
-    /** How long a read waits for the peer before it fails with a {@link java.net.SocketTimeoutException}; 0 for ever. */
+    /** How long a read waits for the peer before it fails with a {@link java.net.SocketTimeoutException}. */
     void readTimeout(Duration timeout) throws IOException {
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
@@ -182,7 +191,7 @@ final class WebSocket implements Closeable {
         return b;
     }
 
-    private synchronized void send(int opcode, byte[] bytes, int offset, int length) throws IOException {
+    private void send(int opcode, byte[] bytes, int offset, int length) throws IOException {
         byte[] header;
         if (length < 126) {
             header = new byte[] {(byte) (0x80 | opcode), (byte) length};
@@ -196,8 +205,13 @@ final class WebSocket implements Closeable {
                 header[9 - i] = (byte) ((long) length >> (8 * i));
             }
         }
-        out.write(header);
-        out.write(bytes, offset, length);
-        out.flush();
+        sending.lock();
+        try {
+            out.write(header);
+            out.write(bytes, offset, length);
+            out.flush();
+        } finally {
+            sending.unlock();
+        }
     }
 }

@@ -87,8 +87,9 @@ class FileRacesTest {
         assertThat(calls.call("GET", "/toolbox/" + id + "/files/download?path=many/2999", null).body())
                 .isEqualTo("2999");
 
-        HttpResponse<String> endless = bulkUpload(id, "--b\r\nContent-Disposition: form-data; name=\"files[0].path\""
-                + "\r\n\r\nx\r\n--b\r\nContent-Disposition: form-data; name=\"files[0].file\"\r\n\r\n" + "y".repeat(100_000));
+        HttpResponse<String> endless = bulkUpload(id, "--b\r\nContent-Disposition: form-data; "
+                + "name=\"files[0].path\"\r\n\r\nx\r\n--b\r\nContent-Disposition: form-data; name=\"files[0].file\""
+                + "\r\n\r\n" + "y".repeat(100_000));
         assertThat(endless.statusCode()).as(endless.body()).isEqualTo(400);
     }
 

@@ -48,6 +48,31 @@ class WebSocketAbuseTest {
     }
 
     @Test
+    void aGatewayClientThatNeverReadsAndThenClosesLeavesNoThread() throws Exception {
+        try (RawWebSocket idle = RawWebSocket.connect(server.port())) {
+            assertThat(idle.upgrade(GATEWAY)).contains("101");
+            idle.readText();
+            idle.sendText("40{\"token\":\"" + server.apiKey() + "\"}", true);
+            assertThat(idle.readText()).startsWith("40");
+            String id = calls.started("{\"labels\":{\"big\":\"" + "y".repeat(64 * 1024) + "\"}}");
+            // more than the socket buffers hold, fewer than a subscriber may fall behind: its sender is stuck
+            for (int round = 0; round < 60; round++) {
+                calls.call("POST", "/api/sandbox/" + id + "/stop", null);
+                calls.call("POST", "/api/sandbox/" + id + "/start", null);
+            }
+            idle.send(new byte[] {(byte) 0x88, (byte) 0x82, 1, 2, 3, 4, 0x03 ^ 1, (byte) (0xE8 ^ 2)});
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive()
+                    && t.getName().equals("daytona-gateway-send"))) {
+                assertThat(System.nanoTime()).as("the gateway's sender ends within 20 s of the client's close")
+                        .isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    @Test
     void anUnmaskedFrameClosesTheConnectionWithAProtocolError() throws Exception {
         try (RawWebSocket client = RawWebSocket.connect(server.port())) {
             assertThat(client.upgrade(GATEWAY)).contains("101");
