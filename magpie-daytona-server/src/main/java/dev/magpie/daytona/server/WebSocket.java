@@ -42,7 +42,7 @@ final class WebSocket implements Closeable {
         this.out = socket.getOutputStream();
     }
 
-    /** Completes the handshake of an upgrade request; its {@code Sec-WebSocket-Key} must be present. */
+    /** Completes the handshake of an upgrade request, whose {@code Sec-WebSocket-Key} {@link Upgrades} checked. */
     static WebSocket accept(FrontDoor.Head head, Socket socket, InputStream in) throws IOException {
         return accept(head, socket, in, null);
     }
@@ -51,9 +51,6 @@ final class WebSocket implements Closeable {
     static WebSocket accept(FrontDoor.Head head, Socket socket, InputStream in, String subprotocol)
             throws IOException {
         String key = head.header("Sec-WebSocket-Key");
-        if (key == null || key.isBlank()) {
-            throw new IOException("a WebSocket upgrade without Sec-WebSocket-Key");
-        }
         WebSocket ws = new WebSocket(socket, in);
         String reply = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Accept: " + acceptKey(key.trim()) + "\r\n"

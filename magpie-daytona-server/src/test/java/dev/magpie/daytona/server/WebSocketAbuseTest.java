@@ -73,6 +73,17 @@ class WebSocketAbuseTest {
     }
 
     @Test
+    void anUpgradeWithoutAKeyIsABadRequest() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(server.port())) {
+            client.send(("GET " + GATEWAY + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+            assertThat(new String(client.socket.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8)).startsWith("HTTP/1.1 400").contains("Sec-WebSocket-Key");
+        }
+    }
+
+    @Test
     void anUnmaskedFrameClosesTheConnectionWithAProtocolError() throws Exception {
         try (RawWebSocket client = RawWebSocket.connect(server.port())) {
             assertThat(client.upgrade(GATEWAY)).contains("101");
