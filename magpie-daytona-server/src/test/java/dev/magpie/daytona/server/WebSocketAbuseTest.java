@@ -73,6 +73,36 @@ class WebSocketAbuseTest {
     }
 
     @Test
+    void terminalsAndLogsRefuseAWrongKeyAndTheGatewayTellsAClientWithoutOneNothing() throws Exception {
+        String id = calls.started("{}");
+        calls.call("POST", "/toolbox/" + id + "/process/session", "{\"sessionId\":\"s\"}");
+        String cmd = calls.json("POST", "/toolbox/" + id + "/process/session/s/exec",
+                "{\"command\":\"echo hi\"}").path("cmdId").asText();
+        for (String route : new String[] {"/process/pty/create-connect?id=p", "/process/session/s/command/" + cmd
+                + "/logs?follow=true"}) {
+            for (String auth : new String[] {"Authorization: Bearer wrong", "Authorization: " + server.apiKey(),
+                    "X-Api-Key: " + server.apiKey()}) {
+                try (RawWebSocket client = RawWebSocket.connect(server.port())) {
+                    assertThat(client.upgrade("/toolbox/" + id + route, auth)).as(route + " with " + auth
+                            .replace(server.apiKey(), "<key>")).contains("401");
+                }
+            }
+        }
+        assertThat(calls.json("GET", "/toolbox/" + id + "/process/pty", null).path("sessions").size())
+                .as("no terminal made by a refused client").isZero();
+
+        try (RawWebSocket stranger = RawWebSocket.connect(server.port())) {
+            assertThat(stranger.upgrade(GATEWAY, "Authorization: Bearer " + server.apiKey())).contains("101");
+            stranger.readText();
+            stranger.sendText("40", true);
+            assertThat(stranger.readText()).startsWith("44");
+            calls.call("POST", "/api/sandbox/" + id + "/stop", null);
+            stranger.sendText("2", true);
+            assertThat(stranger.readText()).as("the answer to its ping, and no event before it").isEqualTo("3");
+        }
+    }
+
+    @Test
     void anUpgradeWithoutAKeyIsABadRequest() throws Exception {
         try (RawWebSocket client = RawWebSocket.connect(server.port())) {
             client.send(("GET " + GATEWAY + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
