@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +22,11 @@ final class EventGateway {
     private static final long PING_INTERVAL_MILLIS = 25_000;
     private static final long PING_TIMEOUT_MILLIS = 20_000;
 
-    /** How many packets a subscriber may fall behind before it is disconnected (the SDK then reconnects). */
+    /**
+     * How many packets a subscriber may fall behind before it is disconnected (the SDK then reconnects): each one
+     * is sent by an {@link Outbox}, as announcements come from request threads and the clock's one thread, with the
+     * sandbox's lock held, which a client that does not read would otherwise hold up.
+     */
     private static final int MAX_BEHIND = 256;
 
     private final DaytonaServer server;
@@ -70,7 +72,7 @@ final class EventGateway {
     private void unsubscribe(WebSocket ws) {
         Outbox outbox = subscribers.remove(ws);
         if (outbox != null) {
-            outbox.sender.interrupt();
+            outbox.cancel();
         }
     }
 
@@ -88,7 +90,7 @@ final class EventGateway {
         }
         ws.sendText("40" + Call.JSON.writeValueAsString(Map.of("sid", UUID.randomUUID().toString())));
         ws.readTimeout(Duration.ofMillis(PING_INTERVAL_MILLIS + PING_TIMEOUT_MILLIS));
-        subscribers.computeIfAbsent(ws, Outbox::new);
+        subscribers.computeIfAbsent(ws, w -> new Outbox(w, MAX_BEHIND, "daytona-gateway-send"));
     }
 
     /** Announces the sandbox's present state, after {@code oldState}. */
@@ -134,51 +136,14 @@ final class EventGateway {
         } catch (IOException e) {
             throw new IllegalStateException("a sandbox is always JSON", e);
         }
-        subscribers.values().forEach(outbox -> outbox.offer(packet));
+        subscribers.values().forEach(outbox -> outbox.text(packet));
     }
 
     /** Engine.IO 4: the server pings, and a client that hears no ping for a while reconnects. */
     private void schedulePing() {
         server.clock().at(server.clock().now() + TimeUnit.MILLISECONDS.toNanos(PING_INTERVAL_MILLIS), () -> {
-            subscribers.values().forEach(outbox -> outbox.offer("2"));
+            subscribers.values().forEach(outbox -> outbox.text("2"));
             schedulePing();
         });
-    }
-
-    /**
-     * A subscriber's packets, sent in order by a thread of its own: announcements come from request threads and the
-     * clock's one thread, which a client that does not read would otherwise hold up, with the sandbox's lock, once
-     * its socket buffers are full. A subscriber that falls {@link #MAX_BEHIND} packets behind is disconnected.
-     */
-    private static final class Outbox {
-
-        private final WebSocket ws;
-        private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(MAX_BEHIND);
-        private final Thread sender;
-
-        Outbox(WebSocket ws) {
-            this.ws = ws;
-            this.sender = new Thread(this::send, "daytona-gateway-send");
-            sender.setDaemon(true);
-            sender.start();
-        }
-
-        void offer(String packet) {
-            if (!queue.offer(packet)) {
-                // closing the socket also ends a send blocked on it, and the client's serving loop
-                ws.close();
-            }
-        }
-
-        private void send() {
-            try {
-                while (true) {
-                    ws.sendText(queue.take());
-                }
-            } catch (IOException | InterruptedException e) {
-                // the client left or was dropped: its serving loop ends on the closed socket
-                ws.close();
-            }
-        }
     }
 }

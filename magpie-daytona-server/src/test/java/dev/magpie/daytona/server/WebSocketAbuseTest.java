@@ -73,6 +73,30 @@ class WebSocketAbuseTest {
     }
 
     @Test
+    void aTerminalClientThatNeverReadsStallsNoOtherClientOfTheTerminal() throws Exception {
+        String id = calls.started("{}");
+        String auth = "Authorization: Bearer " + server.apiKey();
+        try (RawWebSocket reader = RawWebSocket.connect(server.port());
+             RawWebSocket idle = RawWebSocket.connect(server.port())) {
+            assertThat(reader.upgrade("/toolbox/" + id + "/process/pty/create-connect?id=shared", auth))
+                    .contains("101");
+            assertThat(reader.readText()).contains("connected");
+            assertThat(idle.upgrade("/toolbox/" + id + "/process/pty/shared/connect", auth)).contains("101");
+            assertThat(idle.readText()).contains("connected");
+            // from here on idle reads nothing, while the terminal writes far more than its socket buffers hold
+            reader.sendText("head -c 16000000 /dev/zero | tr '\\0' x; echo; echo done-$((40+2))\n", true);
+
+            StringBuilder tail = new StringBuilder();
+            while (!tail.toString().contains("done-42")) {
+                RawWebSocket.Frame frame = reader.read();
+                assertThat(frame.opcode()).as("terminal output, not the end of the connection").isNotEqualTo(8);
+                tail.append(frame.text());
+                tail.delete(0, Math.max(0, tail.length() - 64));
+            }
+        }
+    }
+
+    @Test
     void terminalsAndLogsRefuseAWrongKeyAndTheGatewayTellsAClientWithoutOneNothing() throws Exception {
         String id = calls.started("{}");
         calls.call("POST", "/toolbox/" + id + "/process/session", "{\"sessionId\":\"s\"}");
