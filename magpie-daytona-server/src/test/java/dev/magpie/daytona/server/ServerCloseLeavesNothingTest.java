@@ -71,6 +71,44 @@ class ServerCloseLeavesNothingTest {
                 : fds() + " descriptors, " + fdsBefore + " before");
     }
 
+    @Test
+    void closeWhileClientsKeepConnectingLeavesNoDescriptor() throws Exception {
+        ServerCalls.HTTP.toString();
+        long fdsBefore = fds();
+        for (int round = 0; round < 30; round++) {
+            DaytonaServer server = DaytonaServer.start();
+            List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Thread> connectors = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                Thread connector = new Thread(() -> {
+                    while (!stop.get()) {
+                        try {
+                            sockets.add(new java.net.Socket("127.0.0.1", server.port()));
+                        } catch (IOException e) {
+                            // the server closed its port
+                        }
+                    }
+                });
+                connector.start();
+                connectors.add(connector);
+            }
+            while (sockets.size() < 20) {
+                Thread.sleep(1);
+            }
+            server.close();
+            stop.set(true);
+            for (Thread connector : connectors) {
+                connector.join();
+            }
+            for (java.net.Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        await("no more file descriptors than before", () -> fds() <= fdsBefore ? null
+                : fds() + " descriptors, " + fdsBefore + " before");
+    }
+
     private static RawWebSocket open(DaytonaServer server, List<RawWebSocket> clients) throws IOException {
         RawWebSocket client = RawWebSocket.connect(server.port());
         clients.add(client);
