@@ -77,11 +77,23 @@ final class FrontDoor implements Closeable {
 
     private void acceptAll() {
         while (!closed) {
+            Socket client = null;
             try {
-                Socket client = listener.accept();
+                client = listener.accept();
                 open.add(client);
-                executor.execute(() -> serve(client));
+                // taken while close() ran: close() may have passed over it already
+                if (closed) {
+                    open.remove(client);
+                    closeQuietly(client);
+                    return;
+                }
+                Socket taken = client;
+                executor.execute(() -> serve(taken));
             } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
+                if (client != null) {
+                    open.remove(client);
+                    closeQuietly(client);
+                }
                 if (closed) {
                     return;
                 }

@@ -72,9 +72,10 @@ class ServerCloseLeavesNothingTest {
     }
 
     @Test
-    void closeWhileClientsKeepConnectingLeavesNoDescriptor() throws Exception {
+    void closeWhileClientsKeepConnectingLeavesNoThreadOrDescriptor() throws Exception {
         ServerCalls.HTTP.toString();
         long fdsBefore = fds();
+        List<String> threadsBefore = serverThreads();
         for (int round = 0; round < 30; round++) {
             DaytonaServer server = DaytonaServer.start();
             List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -83,8 +84,11 @@ class ServerCloseLeavesNothingTest {
             for (int t = 0; t < 4; t++) {
                 Thread connector = new Thread(() -> {
                     while (!stop.get()) {
+                        java.net.Socket socket = new java.net.Socket();
+                        sockets.add(socket);
                         try {
-                            sockets.add(new java.net.Socket("127.0.0.1", server.port()));
+                            // a connection the port's full backlog dropped would otherwise be retried for seconds
+                            socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 100);
                         } catch (IOException e) {
                             // the server closed its port
                         }
@@ -101,6 +105,10 @@ class ServerCloseLeavesNothingTest {
             for (Thread connector : connectors) {
                 connector.join();
             }
+            // the clients stay connected: a connection the server took while closing must end by the server's hand
+            int closedRound = round;
+            await("no thread of the server while its clients stay connected", () -> serverThreads()
+                    .equals(threadsBefore) ? null : "round " + closedRound + ": threads " + serverThreads());
             for (java.net.Socket socket : sockets) {
                 socket.close();
             }
