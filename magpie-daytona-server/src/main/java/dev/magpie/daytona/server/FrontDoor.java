@@ -117,6 +117,8 @@ final class FrontDoor implements Closeable {
             } else {
                 pass(head, client, in);
             }
+        } catch (HeadTooLarge e) {
+            refuseTooLarge(client);
         } catch (IOException | RuntimeException e) {
             // the client went away, or the backend did: the connection ends
         } finally {
@@ -174,7 +176,7 @@ final class FrontDoor implements Closeable {
             }
             raw.write(b);
             if (raw.size() > MAX_HEAD) {
-                throw new SocketException("a request head over " + MAX_HEAD + " bytes");
+                throw new HeadTooLarge();
             }
             matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : b == '\r' ? 1 : 0;
         }
@@ -189,6 +191,25 @@ final class FrontDoor implements Closeable {
             }
         }
         return new Head(requestLine[0], requestLine.length > 1 ? requestLine[1] : "/", headers, raw.toByteArray());
+    }
+
+    /** A request head longer than {@link #MAX_HEAD}. */
+    private static final class HeadTooLarge extends IOException {
+    }
+
+    /**
+     * Answers 431, then reads what the client still sends (within the head timeout) before the socket is closed:
+     * closing it with unread bytes would reset the connection, and the client could lose the reply.
+     */
+    private static void refuseTooLarge(Socket client) {
+        try {
+            client.getOutputStream().write(("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            client.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // the client left or went silent: the connection ends
+        }
     }
 
     /** Stops accepting and ends every connection, WebSockets included. */

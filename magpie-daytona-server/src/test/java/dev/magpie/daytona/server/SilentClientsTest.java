@@ -8,7 +8,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Clients that connect and fall silent are let go after the head timeout, and stall no one meanwhile. */
+/**
+ * Clients that connect and fall silent are let go after the head timeout, and stall no one meanwhile; a head over
+ * the limit is refused.
+ */
 class SilentClientsTest {
 
     private static DaytonaServer server;
@@ -33,6 +36,16 @@ class SilentClientsTest {
 
             assertThat(silent.socket.getInputStream().read()).as("the end of a silent connection").isEqualTo(-1);
             assertThat(half.socket.getInputStream().read()).as("the end of a half-sent head").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aHeadOverTheLimitIsRefusedWith431() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(server.port())) {
+            client.send(("GET /api/sandbox HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "z".repeat(70 * 1024))
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+            assertThat(client.readHead()).startsWith("HTTP/1.1 431");
         }
     }
 
