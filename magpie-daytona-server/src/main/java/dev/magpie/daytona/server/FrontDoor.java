@@ -198,15 +198,23 @@ final class FrontDoor implements Closeable {
     }
 
     /**
-     * Answers 431, then reads what the client still sends (within the head timeout) before the socket is closed:
-     * closing it with unread bytes would reset the connection, and the client could lose the reply.
+     * Answers 431, then reads what the client still sends (up to 1 MiB, within the head timeout) before the socket is
+     * closed: closing it with unread bytes would reset the connection, and the client could lose the reply.
      */
     private static void refuseTooLarge(Socket client) {
         try {
             client.getOutputStream().write(("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             client.shutdownOutput();
-            client.getInputStream().transferTo(OutputStream.nullOutputStream());
+            InputStream rest = client.getInputStream();
+            byte[] buffer = new byte[8192];
+            for (long left = 16L * MAX_HEAD; left > 0; ) {
+                int n = rest.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
         } catch (IOException e) {
             // the client left or went silent: the connection ends
         }
