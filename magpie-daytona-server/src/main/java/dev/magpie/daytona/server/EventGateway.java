@@ -23,11 +23,13 @@ final class EventGateway {
     private static final long PING_TIMEOUT_MILLIS = 20_000;
 
     /**
-     * How many packets a subscriber may fall behind before it is disconnected (the SDK then reconnects): each one
-     * is sent by an {@link Outbox}, as announcements come from request threads and the clock's one thread, with the
-     * sandbox's lock held, which a client that does not read would otherwise hold up.
+     * How many packets may wait to be sent to a subscriber, and how long an announcement waits for room before the
+     * subscriber is disconnected (the SDK then reconnects): each is sent by an {@link Outbox}, as announcements come
+     * from request threads and the clock's one thread, with the sandbox's lock held, which a client that does not
+     * read would otherwise hold up for good.
      */
     private static final int MAX_BEHIND = 256;
+    private static final long MAX_WAIT_MILLIS = 1_000;
 
     private final DaytonaServer server;
     private final Map<WebSocket, Outbox> subscribers = new ConcurrentHashMap<>();
@@ -90,7 +92,7 @@ final class EventGateway {
         }
         ws.sendText("40" + Call.JSON.writeValueAsString(Map.of("sid", UUID.randomUUID().toString())));
         ws.readTimeout(Duration.ofMillis(PING_INTERVAL_MILLIS + PING_TIMEOUT_MILLIS));
-        subscribers.computeIfAbsent(ws, w -> new Outbox(w, MAX_BEHIND, "daytona-gateway-send"));
+        subscribers.computeIfAbsent(ws, w -> new Outbox(w, MAX_BEHIND, MAX_WAIT_MILLIS, "daytona-gateway-send"));
     }
 
     /** Announces the sandbox's present state, after {@code oldState}. */

@@ -3,11 +3,13 @@ package dev.magpie.daytona.server;
 import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Messages to one WebSocket, sent in order by a thread of its own: the thread that produces them (the clock's, a
- * request's, a terminal's output pump) never waits on a client that does not read, so it holds up no other client.
- * A client that falls a given number of messages behind is disconnected; memory stays bounded.
+ * request's, a terminal's output pump) waits at most a given time on a client that does not read, so it holds up
+ * no other client for longer. A client that stays a given number of messages behind for that time is disconnected;
+ * memory stays bounded.
  */
 final class Outbox {
 
@@ -19,11 +21,18 @@ final class Outbox {
 
     private final WebSocket ws;
     private final BlockingQueue<Item> queue;
+    private final long waitMillis;
     private final Thread sender;
+    private volatile boolean dropped;
 
-    Outbox(WebSocket ws, int maxBehind, String threadName) {
+    /**
+     * @param maxBehind how many messages may wait to be sent
+     * @param waitMillis how long a producer waits for room before the client is disconnected; 0 not at all
+     */
+    Outbox(WebSocket ws, int maxBehind, long waitMillis, String threadName) {
         this.ws = ws;
         this.queue = new ArrayBlockingQueue<>(maxBehind);
+        this.waitMillis = waitMillis;
         this.sender = new Thread(this::send, threadName);
         sender.setDaemon(true);
         sender.start();
@@ -58,8 +67,15 @@ final class Outbox {
     }
 
     private void offer(Item item) {
-        if (!queue.offer(item)) {
-            // closing the socket also ends a send blocked on it, and the client's reading loop
+        try {
+            if (!dropped && !queue.offer(item, waitMillis, TimeUnit.MILLISECONDS)) {
+                // closing the socket also ends a send blocked on it, and the client's reading loop
+                dropped = true;
+                ws.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dropped = true;
             ws.close();
         }
     }

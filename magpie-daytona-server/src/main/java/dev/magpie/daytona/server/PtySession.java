@@ -32,8 +32,13 @@ final class PtySession {
     private volatile Process process;
     private volatile int cols;
     private volatile int rows;
-    /** How many output chunks (up to 8 KiB each) a client may fall behind before it is disconnected. */
+    /** How many output chunks (up to 8 KiB each) may wait to be sent to a client. */
     private static final int MAX_BEHIND = 256;
+    /**
+     * How long the output waits for a client with no room left before that client is disconnected: a client that
+     * reads slower than the shell writes slows the shell down, one that stopped reading stalls it for this long.
+     */
+    private static final long WAIT_MILLIS = 5_000;
 
     /** A connected socket: what it is sent, and whether it takes the exit control message. */
     private record Client(Outbox outbox, boolean exitControl) {
@@ -70,7 +75,7 @@ final class PtySession {
     /** Tells the client it is connected; from now on it gets the terminal's output. */
     void attach(WebSocket ws, boolean exitControl) throws IOException {
         ws.sendText("{\"type\":\"control\",\"status\":\"connected\"}");
-        clients.put(ws, new Client(new Outbox(ws, MAX_BEHIND, "daytona-pty-send"), exitControl));
+        clients.put(ws, new Client(new Outbox(ws, MAX_BEHIND, WAIT_MILLIS, "daytona-pty-send"), exitControl));
     }
 
     /**
