@@ -63,6 +63,7 @@ public final class DaytonaServer implements AutoCloseable {
     private final RateLimits rateLimits;
     private final List<Consumer<RecordedExchange>> observers = new CopyOnWriteArrayList<>();
     private volatile Duration startDelay;
+    private final Duration headTimeout;
     /** The cgroups of the sandboxes' processes; null when sandboxes are containers. */
     private final ProcessCages cages;
     private final SandboxClock clock;
@@ -88,6 +89,7 @@ public final class DaytonaServer implements AutoCloseable {
         this.rateLimits = new RateLimits(b.rateLimitPerMinute);
         this.startDelay = b.startDelay;
         this.clock = new SandboxClock(b.intervalMinute);
+        this.headTimeout = b.headTimeout;
         this.events = new EventGateway(this);
         b.faults.forEach(faults::add);
         // The JDK server writes headers and body apart; without TCP_NODELAY every small reply waits ~40 ms for a
@@ -114,7 +116,7 @@ public final class DaytonaServer implements AutoCloseable {
         http.start();
         try {
             this.front = new FrontDoor(new InetSocketAddress(b.host, b.port), http.getAddress(), new Upgrades(this),
-                    executor);
+                    executor, headTimeout);
         } catch (IOException | RuntimeException e) {
             http.stop(0);
             executor.shutdownNow();
@@ -292,6 +294,10 @@ public final class DaytonaServer implements AutoCloseable {
         return clock;
     }
 
+    Duration headTimeout() {
+        return headTimeout;
+    }
+
     EventGateway events() {
         return events;
     }
@@ -330,6 +336,7 @@ public final class DaytonaServer implements AutoCloseable {
         private Path root;
         private Duration startDelay = Duration.ZERO;
         private Duration intervalMinute = Duration.ofMinutes(1);
+        private Duration headTimeout = Duration.ofSeconds(30);
         private int rateLimitPerMinute = 10_000;
         private final Map<String, Optional<Path>> snapshots = new LinkedHashMap<>();
         private final List<Fault> faults = new java.util.ArrayList<>();
@@ -393,6 +400,15 @@ public final class DaytonaServer implements AutoCloseable {
                 throw new IllegalArgumentException("intervalMinute must be positive, was " + length);
             }
             this.intervalMinute = length;
+            return this;
+        }
+
+        /**
+         * How long a new connection may take to send its first request head, and a gateway client its connect
+         * message, before the server closes it (30 s): a client that connects and falls silent holds no thread.
+         */
+        Builder headTimeout(Duration length) {
+            this.headTimeout = length;
             return this;
         }
 

@@ -2,10 +2,10 @@ package dev.magpie.daytona.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +22,17 @@ final class EventGateway {
     private static final long PING_INTERVAL_MILLIS = 25_000;
     private static final long PING_TIMEOUT_MILLIS = 20_000;
 
+    /**
+     * How many packets may wait to be sent to a subscriber, and how long an announcement waits for room before the
+     * subscriber is disconnected (the SDK then reconnects): each is sent by an {@link Outbox}, as announcements come
+     * from request threads and the clock's one thread, with the sandbox's lock held, which a client that does not
+     * read would otherwise hold up for good.
+     */
+    private static final int MAX_BEHIND = 256;
+    private static final long MAX_WAIT_MILLIS = 1_000;
+
     private final DaytonaServer server;
-    private final Set<WebSocket> subscribers = ConcurrentHashMap.newKeySet();
+    private final Map<WebSocket, Outbox> subscribers = new ConcurrentHashMap<>();
 
     EventGateway(DaytonaServer server) {
         this.server = server;
@@ -40,6 +49,9 @@ final class EventGateway {
             open.put("pingTimeout", PING_TIMEOUT_MILLIS);
             open.put("maxPayload", 1_000_000);
             ws.sendText("0" + Call.JSON.writeValueAsString(open));
+            // a client connects at once; one that stays silent is let go, as Engine.IO lets go of one that
+            // answers no ping (subscribers are pinged every PING_INTERVAL_MILLIS)
+            ws.readTimeout(server.headTimeout());
             String packet;
             while ((packet = ws.readText()) != null) {
                 if (packet.startsWith("40")) {
@@ -47,15 +59,22 @@ final class EventGateway {
                 } else if (packet.equals("2")) {
                     ws.sendText("3");
                 } else if (packet.startsWith("41") || packet.equals("1")) {
-                    subscribers.remove(ws);
+                    unsubscribe(ws);
                     if (packet.equals("1")) {
                         break;
                     }
                 }
             }
         } finally {
-            subscribers.remove(ws);
+            unsubscribe(ws);
             ws.close();
+        }
+    }
+
+    private void unsubscribe(WebSocket ws) {
+        Outbox outbox = subscribers.remove(ws);
+        if (outbox != null) {
+            outbox.cancel();
         }
     }
 
@@ -72,7 +91,8 @@ final class EventGateway {
             return;
         }
         ws.sendText("40" + Call.JSON.writeValueAsString(Map.of("sid", UUID.randomUUID().toString())));
-        subscribers.add(ws);
+        ws.readTimeout(Duration.ofMillis(PING_INTERVAL_MILLIS + PING_TIMEOUT_MILLIS));
+        subscribers.computeIfAbsent(ws, w -> new Outbox(w, MAX_BEHIND, MAX_WAIT_MILLIS, "daytona-gateway-send"));
     }
 
     /** Announces the sandbox's present state, after {@code oldState}. */
@@ -118,27 +138,13 @@ final class EventGateway {
         } catch (IOException e) {
             throw new IllegalStateException("a sandbox is always JSON", e);
         }
-        for (WebSocket ws : subscribers) {
-            try {
-                ws.sendText(packet);
-            } catch (IOException e) {
-                subscribers.remove(ws);
-                ws.close();
-            }
-        }
+        subscribers.values().forEach(outbox -> outbox.text(packet));
     }
 
     /** Engine.IO 4: the server pings, and a client that hears no ping for a while reconnects. */
     private void schedulePing() {
         server.clock().at(server.clock().now() + TimeUnit.MILLISECONDS.toNanos(PING_INTERVAL_MILLIS), () -> {
-            for (WebSocket ws : subscribers) {
-                try {
-                    ws.sendText("2");
-                } catch (IOException e) {
-                    subscribers.remove(ws);
-                    ws.close();
-                }
-            }
+            subscribers.values().forEach(outbox -> outbox.text("2"));
             schedulePing();
         });
     }

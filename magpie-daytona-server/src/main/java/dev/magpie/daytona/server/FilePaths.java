@@ -27,13 +27,30 @@ final class FilePaths {
     private FilePaths() {
     }
 
-    /** The path relative to the home ({@code ""} for the home), or empty when it is outside the sandbox. */
+    /**
+     * The path relative to the home ({@code ""} for the home), or empty when it is outside the sandbox.
+     *
+     * @throws Call.BadRequest when it holds a NUL
+     */
     static Optional<String> relative(LocalSandbox sandbox, String raw) {
-        Optional<Path> host = sandbox.runtime.toHost(sandbox, raw);
+        Optional<Path> host = host(sandbox, raw);
         if (host.isEmpty() || !host.get().startsWith(sandbox.directory)) {
             return Optional.empty();
         }
         return Optional.of(sandbox.directory.relativize(host.get()).toString());
+    }
+
+    /**
+     * The path on this machine of a sandbox path, or empty when it is outside the sandbox.
+     *
+     * @throws Call.BadRequest when it holds a NUL, which no file name can
+     */
+    static Optional<Path> host(LocalSandbox sandbox, String raw) {
+        if (raw.indexOf('\0') >= 0) {
+            throw new Call.BadRequest("invalid path: a path may not contain a NUL character, got "
+                    + raw.replace("\0", "\\0"));
+        }
+        return sandbox.runtime.toHost(sandbox, raw);
     }
 
     /**

@@ -79,7 +79,12 @@ final class FileTransfers {
         if (path.isEmpty()) {
             return error(path, 400, "INVALID_FILE_PATH", "invalid file path: path is empty");
         }
-        Optional<String> relative = FilePaths.relative(sandbox, path);
+        Optional<String> relative;
+        try {
+            relative = FilePaths.relative(sandbox, path);
+        } catch (Call.BadRequest e) {
+            return error(path, 400, "INVALID_FILE_PATH", e.getMessage());
+        }
         if (relative.isEmpty()) {
             return error(path, 403, "FILE_ACCESS_DENIED", "permission denied: " + path + " is outside the sandbox");
         }

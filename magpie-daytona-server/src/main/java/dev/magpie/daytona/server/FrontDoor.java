@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -52,17 +53,19 @@ final class FrontDoor implements Closeable {
     private final InetSocketAddress backend;
     private final Upgrades upgrades;
     private final ExecutorService executor;
+    private final int headTimeoutMillis;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    FrontDoor(InetSocketAddress address, InetSocketAddress backend, Upgrades upgrades, ExecutorService executor)
-            throws IOException {
+    FrontDoor(InetSocketAddress address, InetSocketAddress backend, Upgrades upgrades, ExecutorService executor,
+              Duration headTimeout) throws IOException {
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(address, 64);
         this.backend = backend;
         this.upgrades = upgrades;
         this.executor = executor;
+        this.headTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, headTimeout.toMillis()));
         Thread acceptor = new Thread(this::acceptAll, "daytona-server-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -74,11 +77,23 @@ final class FrontDoor implements Closeable {
 
     private void acceptAll() {
         while (!closed) {
+            Socket client = null;
             try {
-                Socket client = listener.accept();
+                client = listener.accept();
                 open.add(client);
-                executor.execute(() -> serve(client));
+                // taken while close() ran: close() may have passed over it already
+                if (closed) {
+                    open.remove(client);
+                    closeQuietly(client);
+                    return;
+                }
+                Socket taken = client;
+                executor.execute(() -> serve(taken));
             } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
+                if (client != null) {
+                    open.remove(client);
+                    closeQuietly(client);
+                }
                 if (closed) {
                     return;
                 }
@@ -90,15 +105,20 @@ final class FrontDoor implements Closeable {
         try {
             client.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(client.getInputStream());
+            // a client that connects and sends nothing, or half a head, would hold this thread forever
+            client.setSoTimeout(headTimeoutMillis);
             Head head = readHead(in);
             if (head == null) {
                 return;
             }
+            client.setSoTimeout(0);
             if (head.isWebSocket()) {
                 upgrades.open(head, client, in);
             } else {
                 pass(head, client, in);
             }
+        } catch (HeadTooLarge e) {
+            refuseTooLarge(client);
         } catch (IOException | RuntimeException e) {
             // the client went away, or the backend did: the connection ends
         } finally {
@@ -156,7 +176,7 @@ final class FrontDoor implements Closeable {
             }
             raw.write(b);
             if (raw.size() > MAX_HEAD) {
-                throw new SocketException("a request head over " + MAX_HEAD + " bytes");
+                throw new HeadTooLarge();
             }
             matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : b == '\r' ? 1 : 0;
         }
@@ -171,6 +191,33 @@ final class FrontDoor implements Closeable {
             }
         }
         return new Head(requestLine[0], requestLine.length > 1 ? requestLine[1] : "/", headers, raw.toByteArray());
+    }
+
+    /** A request head longer than {@link #MAX_HEAD}. */
+    private static final class HeadTooLarge extends IOException {
+    }
+
+    /**
+     * Answers 431, then reads what the client still sends (up to 1 MiB, within the head timeout) before the socket is
+     * closed: closing it with unread bytes would reset the connection, and the client could lose the reply.
+     */
+    private static void refuseTooLarge(Socket client) {
+        try {
+            client.getOutputStream().write(("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            InputStream rest = client.getInputStream();
+            byte[] buffer = new byte[8192];
+            for (long left = 16L * MAX_HEAD; left > 0; ) {
+                int n = rest.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client left or went silent: the connection ends
+        }
     }
 
     /** Stops accepting and ends every connection, WebSockets included. */

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * configuration whichever runtime serves it. Git never prompts, runs no hooks (the daemon's git library runs
  * none either) and trusts every repository of the sandbox (a Docker sandbox's files belong to another user than
  * its processes). Credentials travel on the command's stdin to an inline credential helper: never in an argument,
- * a URL, a file or an error message.
+ * an environment, a URL, a file or an error message.
  */
 final class GitRun {
 
@@ -33,9 +33,19 @@ final class GitRun {
 
     /** Basic credentials for a remote; either part may be empty. */
     record Credentials(String username, String password) {
-        /** Credentials that a request carried only when it set both, as the daemon requires. */
+        /**
+         * Credentials that a request carried only when it set both, as the daemon requires.
+         *
+         * @throws Call.BadRequest when either holds a line break or NUL (git's credential lines could not carry it)
+         */
         static Credentials of(String username, String password) {
-            return username == null || password == null ? null : new Credentials(username, password);
+            if (username == null || password == null) {
+                return null;
+            }
+            if ((username + password).matches("(?s).*[\n\r\0].*")) {
+                throw new Call.BadRequest("username and password must not contain newline or NUL characters");
+            }
+            return new Credentials(username, password);
         }
 
         String redact(String text) {
@@ -45,8 +55,13 @@ final class GitRun {
         }
     }
 
-    private static final String HELPER = "!f() { test \"$1\" = get && printf 'username=%s\\npassword=%s\\n' "
-            + "\"$MAGPIE_GIT_USERNAME\" \"$MAGPIE_GIT_PASSWORD\"; }; f";
+    /**
+     * Reads the two lines from descriptor 3, the command's input left unread (git and its remote helper inherit
+     * it), only when git asks ({@code get}): the credentials are never in an environment, which the sandbox's
+     * processes, run as the same user, could read for as long as git runs.
+     */
+    private static final String HELPER = "!f() { test \"$1\" = get || exit 0; IFS= read -r u <&3; IFS= read -r p <&3; "
+            + "printf 'username=%s\\npassword=%s\\n' \"$u\" \"$p\"; }; f";
 
     private final LocalSandbox sandbox;
     private final String op;
@@ -97,7 +112,10 @@ final class GitRun {
         return this;
     }
 
-    /** Uses these credentials for the remote instead of any configured helper; null for none. */
+    /**
+     * Uses these credentials for the remote instead of any configured helper; null for none. They take the
+     * command's input: git itself then reads none, and {@link #stdin} is not sent.
+     */
     GitRun credentials(Credentials value) {
         credentials = value;
         return this;
@@ -108,9 +126,8 @@ final class GitRun {
         StringBuilder line = new StringBuilder();
         String input = stdin;
         if (credentials != null) {
-            line.append("IFS= read -r MAGPIE_GIT_USERNAME; IFS= read -r MAGPIE_GIT_PASSWORD; ")
-                    .append("export MAGPIE_GIT_USERNAME MAGPIE_GIT_PASSWORD; ");
-            input = credentials.username() + "\n" + credentials.password() + "\n" + stdin;
+            line.append("exec 3<&0 </dev/null; ");
+            input = credentials.username() + "\n" + credentials.password() + "\n";
         }
         line.append("exec git -c safe.directory='*' -c core.hooksPath=/dev/null");
         if (credentials != null) {

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,20 @@ final class PtySession {
     private volatile Process process;
     private volatile int cols;
     private volatile int rows;
-    /** Each connected socket, with whether it takes the exit control message. */
-    private final Map<WebSocket, Boolean> clients = new ConcurrentHashMap<>();
+    /** How many output chunks (up to 8 KiB each) may wait to be sent to a client. */
+    private static final int MAX_BEHIND = 256;
+    /**
+     * How long the output waits for a client with no room left before that client is disconnected: a client that
+     * reads slower than the shell writes slows the shell down, one that stopped reading stalls it for this long.
+     */
+    private static final long WAIT_MILLIS = 5_000;
+
+    /** A connected socket: what it is sent, and whether it takes the exit control message. */
+    private record Client(Outbox outbox, boolean exitControl) {
+    }
+
+    /** Each connected socket; output goes to each through its own outbox, so one that does not read stalls none. */
+    private final Map<WebSocket, Client> clients = new ConcurrentHashMap<>();
 
     PtySession(LocalSandbox sandbox, String id, String cwd, Map<String, String> envs, int cols, int rows) {
         this.sandbox = sandbox;
@@ -61,25 +74,34 @@ final class PtySession {
 
     /** Tells the client it is connected; from now on it gets the terminal's output. */
     void attach(WebSocket ws, boolean exitControl) throws IOException {
-        clients.put(ws, exitControl);
         ws.sendText("{\"type\":\"control\",\"status\":\"connected\"}");
+        clients.put(ws, new Client(new Outbox(ws, MAX_BEHIND, WAIT_MILLIS, "daytona-pty-send"), exitControl));
     }
 
-    /** Serves an attached client until it leaves or the shell exits: its messages are the terminal's input. */
+    /**
+     * Serves an attached client until it leaves or the shell exits: its messages are the terminal's input. Once the
+     * shell exited, the client's outbox sends what is left and closes the socket, which ends this.
+     */
     void serve(WebSocket ws) throws IOException {
         if (!process.isAlive()) {
-            ended(ws, clients.getOrDefault(ws, false));
-            return;
+            ended(ws);
         }
         OutputStream in = process.getOutputStream();
         byte[] message;
         try {
             while ((message = ws.read()) != null) {
-                in.write(message);
-                in.flush();
+                try {
+                    in.write(message);
+                    in.flush();
+                } catch (IOException e) {
+                    // the shell exited: its end reaches the client through the outbox
+                }
             }
         } finally {
-            clients.remove(ws);
+            Client left = clients.remove(ws);
+            if (left != null) {
+                left.outbox().cancel();
+            }
         }
     }
 
@@ -136,13 +158,8 @@ final class PtySession {
         try (InputStream out = process.getInputStream()) {
             int n;
             while ((n = out.read(buffer)) > 0) {
-                for (WebSocket ws : clients.keySet()) {
-                    try {
-                        ws.sendBinary(buffer, 0, n);
-                    } catch (IOException e) {
-                        clients.remove(ws);
-                    }
-                }
+                byte[] chunk = Arrays.copyOf(buffer, n);
+                clients.values().forEach(client -> client.outbox().binary(chunk));
             }
         } catch (IOException e) {
             // the shell was killed
@@ -152,22 +169,24 @@ final class PtySession {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Map.Entry<WebSocket, Boolean> client : Set.copyOf(clients.entrySet())) {
-            ended(client.getKey(), client.getValue());
-        }
+        Set.copyOf(clients.keySet()).forEach(this::ended);
     }
 
-    private void ended(WebSocket ws, boolean exitControl) {
-        try {
-            if (exitControl) {
-                ws.sendText(Call.JSON.writeValueAsString(Map.of("type", "control", "status", "exited",
-                        "exitCode", process.exitValue())));
-            }
-        } catch (IOException e) {
-            // the client is gone already
+    /** Sends the client, after the output queued for it, the exit control message if it asked, then closes it. */
+    private void ended(WebSocket ws) {
+        Client client = clients.remove(ws);
+        if (client == null) {
+            return;
         }
-        clients.remove(ws);
-        ws.close(1000, "the shell exited");
+        if (client.exitControl()) {
+            try {
+                client.outbox().text(Call.JSON.writeValueAsString(Map.of("type", "control", "status", "exited",
+                        "exitCode", process.exitValue())));
+            } catch (IOException e) {
+                throw new IllegalStateException("a map of strings and a number is always JSON", e);
+            }
+        }
+        client.outbox().end(1000, "the shell exited");
     }
 
     /** Whether the client offered the exit control subprotocol. */

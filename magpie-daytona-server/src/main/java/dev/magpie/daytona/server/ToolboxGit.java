@@ -242,7 +242,7 @@ final class ToolboxGit {
      * home.
      */
     String repository(LocalSandbox sandbox, String path) {
-        Path host = sandbox.runtime.toHost(sandbox, path).orElseThrow(() -> new Call.BadRequest(403,
+        Path host = FilePaths.host(sandbox, path).orElseThrow(() -> new Call.BadRequest(403,
                 "path " + path + " is outside the sandbox's home " + sandbox.runtime.home(sandbox)
                         + "; give a path inside it"));
         return sandbox.runtime.toSandbox(sandbox, host);

@@ -28,6 +28,11 @@ final class Upgrades {
     /** Serves the WebSocket until it ends; the caller closes the socket. */
     void open(FrontDoor.Head head, Socket socket, InputStream in) throws IOException {
         String path = head.path();
+        String key = head.header("Sec-WebSocket-Key");
+        if (key == null || key.isBlank()) {
+            refuse(socket, 400, "BAD_REQUEST", head, "A WebSocket upgrade needs a Sec-WebSocket-Key header");
+            return;
+        }
         if (path.equals("/api/socket.io/") || path.equals("/api/socket.io")) {
             // the gateway's credentials come in its first message, as socket.io sends them
             server.events().serve(WebSocket.accept(head, socket, in));
@@ -51,7 +56,7 @@ final class Upgrades {
             return;
         }
         sandbox.get().touch(server.clock().now());
-        String route = path.substring(path.indexOf(p[1]) + p[1].length());
+        String route = path.substring(path.indexOf("/" + p[1], path.indexOf("toolbox")) + 1 + p[1].length());
         if (route.startsWith("/process/pty/")) {
             PtySessions.connect(head, socket, in, sandbox.get(), route);
             return;

@@ -10,7 +10,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The server end of one WebSocket (RFC 6455) on a socket that {@link FrontDoor} took over: the handshake, then
@@ -30,6 +32,8 @@ final class WebSocket implements Closeable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    /** Held while a frame is written: frames of two threads never interleave. */
+    private final ReentrantLock sending = new ReentrantLock();
     private boolean closeSent;
 
     private WebSocket(Socket socket, InputStream in) throws IOException {
@@ -38,7 +42,7 @@ final class WebSocket implements Closeable {
         this.out = socket.getOutputStream();
     }
 
-    /** Completes the handshake of an upgrade request; its {@code Sec-WebSocket-Key} must be present. */
+    /** Completes the handshake of an upgrade request, whose {@code Sec-WebSocket-Key} {@link Upgrades} checked. */
     static WebSocket accept(FrontDoor.Head head, Socket socket, InputStream in) throws IOException {
         return accept(head, socket, in, null);
     }
@@ -47,9 +51,6 @@ final class WebSocket implements Closeable {
     static WebSocket accept(FrontDoor.Head head, Socket socket, InputStream in, String subprotocol)
             throws IOException {
         String key = head.header("Sec-WebSocket-Key");
-        if (key == null || key.isBlank()) {
-            throw new IOException("a WebSocket upgrade without Sec-WebSocket-Key");
-        }
         WebSocket ws = new WebSocket(socket, in);
         String reply = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Accept: " + acceptKey(key.trim()) + "\r\n"
@@ -77,7 +78,7 @@ final class WebSocket implements Closeable {
         send(BINARY, bytes, offset, length);
     }
 
-    /** Sends a close frame with the status code and reason (once), then closes the socket. */
+    /** Sends a close frame with the status code and reason (once; not while a send is stuck), then closes it. */
     void close(int code, String reason) {
         try {
             byte[] text = reason.getBytes(StandardCharsets.UTF_8);
@@ -85,10 +86,16 @@ final class WebSocket implements Closeable {
             payload[0] = (byte) (code >> 8);
             payload[1] = (byte) code;
             System.arraycopy(text, 0, payload, 2, payload.length - 2);
-            synchronized (this) {
-                if (!closeSent) {
-                    closeSent = true;
-                    send(CLOSE, payload, 0, payload.length);
+            // a send stuck on a peer that does not read holds the lock: then the socket is closed without a frame,
+            // which also ends that send
+            if (sending.tryLock()) {
+                try {
+                    if (!closeSent) {
+                        closeSent = true;
+                        send(CLOSE, payload, 0, payload.length);
+                    }
+                } finally {
+                    sending.unlock();
                 }
             }
         } catch (IOException e) {
@@ -105,6 +112,11 @@ final class WebSocket implements Closeable {
         } catch (IOException e) {
             // nothing more can be done with it
         }
+    }
+
+    /** How long a read waits for the peer before it fails with a {@link java.net.SocketTimeoutException}. */
+    void readTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
     /** The next text or binary message as UTF-8 text, as {@link #read}. */
@@ -136,19 +148,23 @@ final class WebSocket implements Closeable {
                     length = (length << 8) | readByte();
                 }
             }
-            if (length + message.size() > MAX_MESSAGE) {
+            if ((second & 0x80) == 0) {
+                // RFC 6455 5.1: a server closes the connection on an unmasked frame from its client
+                close(1002, "a client's frames must be masked");
+                return null;
+            }
+            // a 64-bit length with its top bit set reads as negative
+            if (length < 0 || length + message.size() > MAX_MESSAGE) {
                 close(1009, "message too big");
                 return null;
             }
-            byte[] mask = (second & 0x80) != 0 ? in.readNBytes(4) : null;
+            byte[] mask = in.readNBytes(4);
             byte[] payload = in.readNBytes((int) length);
             if (payload.length < length) {
                 return null;
             }
-            if (mask != null) {
-                for (int i = 0; i < payload.length; i++) {
-                    payload[i] ^= mask[i & 3];
-                }
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i & 3];
             }
             if (opcode == CLOSE) {
                 close(1000, "");
@@ -172,7 +188,7 @@ final class WebSocket implements Closeable {
         return b;
     }
 
-    private synchronized void send(int opcode, byte[] bytes, int offset, int length) throws IOException {
+    private void send(int opcode, byte[] bytes, int offset, int length) throws IOException {
         byte[] header;
         if (length < 126) {
             header = new byte[] {(byte) (0x80 | opcode), (byte) length};
@@ -186,8 +202,13 @@ final class WebSocket implements Closeable {
                 header[9 - i] = (byte) ((long) length >> (8 * i));
             }
         }
-        out.write(header);
-        out.write(bytes, offset, length);
-        out.flush();
+        sending.lock();
+        try {
+            out.write(header);
+            out.write(bytes, offset, length);
+            out.flush();
+        } finally {
+            sending.unlock();
+        }
     }
 }
