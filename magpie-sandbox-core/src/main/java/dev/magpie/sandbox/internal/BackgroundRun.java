@@ -53,10 +53,14 @@ final class BackgroundRun implements BackgroundProcess {
                     recent.onLine(channel, line);
                 });
         ExecRequest shown = marked.build();
-        ExecRequest run = input == null ? shown : input.attach(shown);
+        ExecRequest attached = input == null ? shown : input.attach(shown);
+        ExecRequest run = host.marked(attached, marker);
         Thread thread = new Thread(() -> {
             try {
                 ExecResult ran = host.run(shown, run);
+                if (run != attached) {
+                    ShellSignal.checkStarted(request, ran);
+                }
                 if (input != null) {
                     input.checkStarted(request, ran);
                 }

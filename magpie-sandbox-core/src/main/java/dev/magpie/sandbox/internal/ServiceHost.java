@@ -7,7 +7,8 @@ import java.net.URI;
 
 /**
  * What a provider supplies for background processes ({@link BackgroundProcesses}); the rest is written once.
- * Every process of a background command carries {@link BackgroundProcesses#MARKER} in its environment.
+ * Every process of a background command carries {@link BackgroundProcesses#MARKER} in its environment, and the
+ * command runs as {@link #marked} makes it.
  */
 public interface ServiceHost {
 
@@ -35,6 +36,14 @@ public interface ServiceHost {
             throw new WorkspaceException("Could not signal a background command (exit code " + result.exitCode()
                     + "): " + result.stderrTail(5) + ". It may still run; destroy the workspace to end it.");
         }
+    }
+
+    /**
+     * The request that runs {@code actual} so that {@link #signal} finds its processes; by default under a shell
+     * whose arguments carry {@code marker}, for the helper command to find where it cannot read environments.
+     */
+    default ExecRequest marked(ExecRequest actual, String marker) {
+        return ShellSignal.marked(actual, marker);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.magpie.sandbox.internal;
 
+import dev.magpie.sandbox.CommandStartException;
 import dev.magpie.sandbox.ExecRequest;
+import dev.magpie.sandbox.ExecResult;
 import java.time.Duration;
 
 /**
@@ -10,30 +12,74 @@ import java.time.Duration;
 public final class ShellSignal {
 
     /**
-     * Every process whose environment holds the marker gets the signal, and so does the process group it leads (one
-     * that left with setsid takes its group along). The rounds repeat for SIGKILL, so that a process forked while
-     * the first round ran is caught by the next.
+     * Every process whose environment or arguments hold the marker as a whole entry gets the signal, and so do its
+     * descendants (found through the parent pids in {@code /proc/PID/stat}) and the process groups of them all (one
+     * that left with setsid takes its group along). The environment is not readable across user namespaces (a
+     * sandbox per command), which is why the command runs under a shell carrying the marker among its arguments
+     * ({@link #marked}); the environment still finds a daemon that left the tree. The marker arrives as name and
+     * value apart, so that this script's own arguments never match it. The rounds repeat for SIGKILL, so that a
+     * process forked while the first round ran is caught by the next.
      */
     private static final String SCRIPT = String.join("\n",
-            "m=$1; s=$2; rounds=$3; nl='",
+            "m=$1=$2; s=$3; rounds=$4; nl='",
             "'",
             "while [ \"$rounds\" -gt 0 ]; do",
-            "  rounds=$((rounds - 1)); found=",
+            "  rounds=$((rounds - 1)); found=; kids=",
             "  for p in /proc/[0-9]*; do",
             "    n=${p#/proc/}; [ \"$n\" = $$ ] && continue",
-            "    e=$(tr '\\0' '\\n' < \"$p/environ\" 2>/dev/null) || continue",
-            "    case \"$nl$e$nl\" in *\"$nl$m$nl\"*) found=1; kill -s \"$s\" -- \"-$n\" 2>/dev/null;"
-                    + " kill -s \"$s\" \"$n\" 2>/dev/null;; esac",
+            "    read -r st 2>/dev/null < \"$p/stat\" || continue",
+            "    st=${st##*) }; set -- $st; kids=\"$kids$2:$n \"",
+            "    e=$(tr '\\0' '\\n' 2>/dev/null < \"$p/environ\")",
+            "    a=$(tr '\\0' '\\n' 2>/dev/null < \"$p/cmdline\")",
+            "    case \"$nl$e$nl$a$nl\" in *\"$nl$m$nl\"*) found=\"$found $n\";; esac",
             "  done",
             "  [ -n \"$found\" ] || break",
+            "  all=; next=$found",
+            "  while [ -n \"$next\" ]; do",
+            "    all=\"$all $next\"; now=$next; next=",
+            "    for k in $kids; do",
+            "      for q in $now; do [ \"${k%%:*}\" = \"$q\" ] && next=\"$next ${k#*:}\"; done",
+            "    done",
+            "  done",
+            "  for n in $all; do kill -s \"$s\" -- \"-$n\" 2>/dev/null; kill -s \"$s\" \"$n\" 2>/dev/null; done",
             "done");
+    private static final String CANNOT_START = "magpie: cannot start: ";
+    /** Passes the exit status on rather than exec'ing the command, so that the marked shell stays its parent. */
+    private static final String WRAPPER = String.join("\n",
+            "command -v \"$1\" > /dev/null 2>&1 || { echo \"" + CANNOT_START + "$1\" >&2; exit 127; }",
+            "\"$@\"",
+            "exit $?");
 
     private ShellSignal() {
     }
 
     /** The command that sends SIGTERM, or SIGKILL with {@code force}, to the processes carrying {@code marker}. */
     public static ExecRequest request(String marker, boolean force) {
-        return ExecRequest.builder("sh", "-c", SCRIPT, "magpie-signal", marker, force ? "KILL" : "TERM",
-                force ? "20" : "1").timeout(Duration.ofSeconds(30)).build();
+        int equals = marker.indexOf('=');
+        return ExecRequest.builder("sh", "-c", SCRIPT, "magpie-signal", marker.substring(0, equals),
+                marker.substring(equals + 1), force ? "KILL" : "TERM", force ? "20" : "1")
+                .timeout(Duration.ofSeconds(30)).build();
+    }
+
+    /**
+     * The request that runs {@code request} under a shell whose {@code $0} is {@code marker}, which stays the
+     * command's parent, so that {@link #request} finds the command where its environment cannot be read.
+     */
+    public static ExecRequest marked(ExecRequest request, String marker) {
+        ExecRequest.Builder wrapped = ExecRequest.builder("sh", "-c", WRAPPER, marker)
+                .arg(request.command().toArray(String[]::new)).env(request.env())
+                .outputLimit(request.outputLimit()).listener(request.listener()).timeout(request.timeout().orElse(null));
+        request.subdirectory().ifPresent(wrapped::subdirectory);
+        if (request.hasStdin()) {
+            wrapped.stdin(request::openStdin);
+        }
+        return wrapped.build();
+    }
+
+    /** Throws the {@link CommandStartException} of a command that {@link #marked} wrapped and that could not start. */
+    public static void checkStarted(ExecRequest request, ExecResult ran) {
+        if (ran.exitCode() == 127 && ran.stderr().startsWith(CANNOT_START)) {
+            throw new CommandStartException(request.command().get(0), "not found or not executable", null);
+        }
     }
 }
