@@ -26,7 +26,8 @@ public interface ServiceHost {
 
     /**
      * Sends SIGTERM ({@code force} false) or SIGKILL to every process carrying {@code marker} ({@code NAME=value});
-     * by default from a helper command in the machine, which sees their environments.
+     * by default from a helper command in the machine, which finds them by their environments or by the arguments
+     * of the shell {@link #marked} runs them under.
      *
      * @throws WorkspaceException when the helper command failed; the processes may still run
      */
