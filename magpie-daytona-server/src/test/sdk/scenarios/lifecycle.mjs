@@ -19,7 +19,7 @@ result.sessionsAfterRestart = (await sandbox.process.listSessions()).length;
 result.sleeperAfterRestart = (await sandbox.process.executeCommand(
   // Found by its command line, not its pid: a restarted container numbers its processes afresh. A zombie (no init
   // reaps it here) counts as gone: it runs no more.
-  'r=gone; for p in /proc/[0-9]*; do [ "$(tr "\\0" " " < $p/cmdline 2>/dev/null)" = "sleep 3017 " ] || continue; ' +
+  'r=gone; for p in /proc/[0-9]*; do [ "$(tr "\\0" " " 2>/dev/null < $p/cmdline)" = "sleep 3017 " ] || continue; ' +
   'case "$(cut -d" " -f3 $p/stat 2>/dev/null)" in ""|Z) ;; *) r=alive;; esac; done; echo $r')).result.trim();
 
 result.labels = await sandbox.setLabels({ suite: args.suite, role: 'db' });
