@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,22 +59,31 @@ public final class PreparedBenchmarks {
 
     private static void compare(String provider, WorkspaceSpec.Builder spec, int tests, int threads)
             throws Exception {
-        suite(spec.build(), Math.min(tests, threads), threads); // warms the JIT, the clone cache, the engine
-        double plain = suite(spec.build(), tests, threads);
-        double prepared = suite(spec.prepare("make -s").build(), tests, threads);
-        System.out.printf(Locale.ROOT, "  %-12s no preparation %8.1f s   prepared %8.1f s   %5.2fx faster%n",
-                provider, plain, prepared, plain / prepared);
+        Settings system = Settings.fromSystem();
+        // One instance for the whole suite: pools serve the requests made with one Settings.
+        Settings pooled = Settings.builder().values(Map.of(
+                Workspaces.POOL_SIZE_KEY, String.valueOf(threads),
+                Workspaces.POOL_INFLIGHT_KEY, String.valueOf(threads))).build();
+        suite(spec.build(), Math.min(tests, threads), threads, system); // warms the JIT, the clone cache, the engine
+        double plain = suite(spec.build(), tests, threads, system);
+        WorkspaceSpec prepare = spec.prepare("make -s").build();
+        double prepared = suite(prepare, tests, threads, system);
+        double both = suite(prepare, tests, threads, pooled);
+        Workspaces.drainPools();
+        System.out.printf(Locale.ROOT, "  %-12s no preparation %8.1f s   prepared %8.1f s (%5.2fx faster)   prepared"
+                + " and pooled %8.1f s (%5.2fx faster)%n", provider, plain, prepared, plain / prepared, both,
+                plain / both);
     }
 
     /** Runs the suite and returns its wall time in seconds; a failed test fails the benchmark. */
-    private static double suite(WorkspaceSpec spec, int tests, int threads) throws Exception {
+    private static double suite(WorkspaceSpec spec, int tests, int threads, Settings settings) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long start = System.nanoTime();
         try {
             List<Future<?>> results = new ArrayList<>();
             for (int i = 0; i < tests; i++) {
                 results.add(pool.submit(() -> {
-                    try (Workspace workspace = Workspaces.create(spec, Settings.fromSystem())) {
+                    try (Workspace workspace = Workspaces.create(spec, settings)) {
                         ExecResult test = workspace.exec(ExecRequest.builder("make", "-s", "test")
                                 .timeout(Duration.ofMinutes(10)).build());
                         if (!test.succeeded() || !test.stdout().startsWith("ok ")) {
