@@ -34,10 +34,11 @@ class WebSocketAbuseTest {
             idle.readText();
             idle.sendText("40{\"token\":\"" + server.apiKey() + "\"}", true);
             assertThat(idle.readText()).startsWith("40");
-            // from here on the client reads nothing; each event carries the sandbox's 64 KiB label
-            String id = calls.started("{\"labels\":{\"big\":\"" + "x".repeat(64 * 1024) + "\"}}");
-            // more events than may wait for a subscriber
-            for (int round = 0; round < 150; round++) {
+            // from here on the client reads nothing; each event carries the sandbox's 256 KiB label, so the socket
+            // buffers of this machine (a few MiB) take few of them
+            String id = calls.started("{\"labels\":{\"big\":\"" + "x".repeat(256 * 1024) + "\"}}");
+            // more events (two or more a round) than the buffers and the 256 that may wait for a subscriber hold
+            for (int round = 0; round < 250; round++) {
                 for (String action : new String[] {"stop", "start"}) {
                     HttpResponse<String> reply = calls.HTTP.send(calls.request("POST", "/api/sandbox/" + id + "/"
                             + action, null).timeout(Duration.ofSeconds(20)).build(),
