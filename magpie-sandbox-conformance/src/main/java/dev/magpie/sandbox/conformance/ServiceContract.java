@@ -77,6 +77,31 @@ public interface ServiceContract extends ConformanceFixture {
     }
 
     @Test
+    default void aHostileServiceShowsNoSecretAndItsFloodStaysBounded() {
+        String secret = "s3cr3t-" + UUID.randomUUID();
+        // A secret in stderr, then 4 MB in one line: neither may reach a message, and what is kept stays bounded.
+        BackgroundProcess service = workspace().start(ExecRequest.builder("sh", "-c",
+                        "echo \"token is $API_TOKEN\" >&2; head -c 4000000 /dev/zero | tr '\\0' x; echo; sleep 1000")
+                .env("API_TOKEN", secret).outputLimit(64 * 1024).build());
+        ExecResult result;
+        try {
+            assertThatThrownBy(() -> service.waitUntilReady(ReadyCheck.line("^ready$"), Duration.ofSeconds(3)))
+                    .isInstanceOfSatisfying(ServiceNotReadyException.class, e -> assertThat(e.recentOutput())
+                            .doesNotContain(secret).hasSizeLessThan(1 << 20))
+                    .message().doesNotContain(secret);
+            assertThat(service.recentOutput()).doesNotContain(secret).hasSizeLessThan(1 << 20);
+        } finally {
+            result = service.stop(Duration.ZERO);
+        }
+        // the output is the command's data, as from exec; what is shown of it is masked
+        assertThat(result.stderr()).contains("token is");
+        assertThat(result.toString()).doesNotContain(secret);
+        assertThat(result.stdout().length()).as("stdout kept near the output limit (head, tail and a marker), not 4 MB")
+                .isLessThan(2 * 64 * 1024);
+        assertThat(result.truncated()).isTrue();
+    }
+
+    @Test
     default void aServiceThatEndsBeforeItIsReadyFailsAtOnceWithItsExitCode() {
         BackgroundProcess service = workspace().startShell("echo missing dependency >&2; exit 3");
 

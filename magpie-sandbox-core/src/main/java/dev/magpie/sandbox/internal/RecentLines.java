@@ -15,6 +15,8 @@ final class RecentLines implements OutputListener {
 
     static final int KEPT = 200;
     private static final int SHOWN = 30;
+    /** Characters kept of one line: a command that writes megabytes without a newline keeps messages readable. */
+    static final int LINE_CHARS = 2000;
 
     private final Deque<String> lines = new ArrayDeque<>();
     private final List<Pattern> seen = new ArrayList<>();
@@ -25,7 +27,9 @@ final class RecentLines implements OutputListener {
         if (lines.size() == KEPT) {
             lines.removeFirst();
         }
-        lines.addLast(channel == Channel.STDERR ? "[stderr] " + line : line);
+        String kept = line.length() <= LINE_CHARS ? line
+                : line.substring(0, LINE_CHARS) + "... (" + (line.length() - LINE_CHARS) + " more characters)";
+        lines.addLast(channel == Channel.STDERR ? "[stderr] " + kept : kept);
         for (Pattern pattern : waited) {
             if (!seen.contains(pattern) && pattern.matcher(line).find()) {
                 seen.add(pattern);
