@@ -38,12 +38,16 @@ final class NamespaceRuntime implements SandboxRuntime {
      * once, and replaces itself with bwrap. The options never appear on a command line, which every user of the
      * machine can read.
      */
-    private static final String LAUNCHER = "exec 3<\"$1\" && rm -f -- \"$1\" || exit 125\nshift\nexec \"$@\"\n";
+    /** Opens the options file and unlinks it first: it holds the variables, secrets included. */
+    private static final String OPEN = "exec 3<\"$1\" && rm -f -- \"$1\" || exit 125\n";
+    private static final String RUN = "shift\nexec \"$@\"\n";
     private static final List<String> SYSTEM_LINKS = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
     private static final Map<String, Optional<String>> PROBED = new ConcurrentHashMap<>();
 
     private final ProcessCages cages;
     private final String bwrap;
+    /** The machine's directories as every command sees them: the same for the whole run. */
+    private final List<String> system = List.copyOf(systemOptions());
     private final Map<String, Set<Process>> launched = new ConcurrentHashMap<>();
 
     NamespaceRuntime(ProcessCages cages, String bwrap) {
@@ -75,7 +79,7 @@ final class NamespaceRuntime implements SandboxRuntime {
     @Override
     public Process exec(LocalSandbox sandbox, String command, String cwd, Map<String, String> env,
                         boolean mergeStderr, Path output) throws IOException {
-        List<String> options = new ArrayList<>(systemOptions());
+        List<String> options = new ArrayList<>(system);
         options.addAll(List.of("--bind", sandbox.directory.toString(), DaytonaHome.PATH,
                 "--bind", tmp(sandbox).toString(), "/tmp", "--chdir", inside(cwd), "--clearenv"));
         Map<String, String> all = new java.util.TreeMap<>(BASE_ENV);
@@ -87,8 +91,8 @@ final class NamespaceRuntime implements SandboxRuntime {
         // Beside the home, never inside what the sandbox sees; mode 0600.
         Path file = Files.createTempFile(sandbox.directory.getParent(), ".bwrap-", ".args");
         Files.writeString(file, text, StandardCharsets.UTF_8);
-        String join = cages.available() ? cages.joinScript(sandbox.id) : "";
-        ProcessBuilder builder = new ProcessBuilder(List.of("sh", "-c", join + LAUNCHER, "sh", file.toString(), bwrap,
+        String join = cages.available() ? cages.joinScript(sandbox.id) + "true || exit 125\n" : "";
+        ProcessBuilder builder = new ProcessBuilder(List.of("sh", "-c", OPEN + join + RUN, "sh", file.toString(), bwrap,
                 "--args", "3", "--", "sh", "-c", sandbox.daemonEnv.wrap(command, env.keySet()))).directory(new java.io.File("/"))
                 .redirectErrorStream(mergeStderr);
         builder.environment().clear();
