@@ -121,9 +121,9 @@ final class PtySession {
                 if (Files.readSymbolicLink(stdin).toString().startsWith("/dev/pts/")) {
                     // Through the process's own descriptor: a sandbox in namespaces has a /dev/pts of its own, where
                     // the same name is another terminal than this machine's.
-                    new ProcessBuilder("stty", "-F", stdin.toString(), "cols", Integer.toString(cols), "rows",
-                            Integer.toString(rows)).start().waitFor();
-                    new ProcessBuilder("kill", "-WINCH", Long.toString(p.pid())).start().waitFor();
+                    quietly("stty", "-F", stdin.toString(), "cols", Integer.toString(cols), "rows",
+                            Integer.toString(rows));
+                    quietly("kill", "-WINCH", Long.toString(p.pid()));
                 }
             } catch (IOException | UnsupportedOperationException e) {
                 // not a process of this machine's terminal: the size is recorded only
@@ -131,6 +131,12 @@ final class PtySession {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** Runs a helper to its end with no pipe left open: its output is not wanted. */
+    private static void quietly(String... command) throws IOException, InterruptedException {
+        new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start().waitFor();
     }
 
     void kill() {
