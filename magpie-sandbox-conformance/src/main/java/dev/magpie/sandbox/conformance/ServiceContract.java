@@ -62,6 +62,8 @@ public interface ServiceContract extends ConformanceFixture {
     default void aServiceThatNeverBecomesReadyFailsWithItsRecentOutput() {
         BackgroundProcess service = workspace().startShell("echo starting up; echo no config found >&2; sleep 1000");
         try {
+            // the output first, however slow the machine: the short wait below is the one meant to fail
+            service.waitUntilReady(ReadyCheck.line("no config found"), READY);
             assertThatThrownBy(() -> service.waitUntilReady(ReadyCheck.line("^ready$"), Duration.ofSeconds(2)))
                     .isInstanceOfSatisfying(ServiceNotReadyException.class, e -> {
                         assertThat(e.ended()).isFalse();
@@ -85,6 +87,7 @@ public interface ServiceContract extends ConformanceFixture {
                 .env("API_TOKEN", secret).outputLimit(64 * 1024).build());
         ExecResult result;
         try {
+            service.waitUntilReady(ReadyCheck.line("token is"), READY);
             assertThatThrownBy(() -> service.waitUntilReady(ReadyCheck.line("^ready$"), Duration.ofSeconds(3)))
                     .isInstanceOfSatisfying(ServiceNotReadyException.class, e -> assertThat(e.recentOutput())
                             .doesNotContain(secret).hasSizeLessThan(1 << 20))
