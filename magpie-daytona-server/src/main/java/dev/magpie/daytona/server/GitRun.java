@@ -138,16 +138,10 @@ final class GitRun {
         }
         Path output = Files.createTempFile(Files.createDirectories(sandbox.logs()), "git-", ".out");
         try {
-            Process process = sandbox.runtime.exec(sandbox, line.toString(), null, env, true, output);
-            // killed with the sandbox's other commands when it is deleted meanwhile
-            sandbox.executing.add(process);
-            try {
-                if (!finish(process, input)) {
-                    return new Result(op, -1, op + " did not finish within " + TIMEOUT.toSeconds()
-                            + " s and was stopped");
-                }
-            } finally {
-                sandbox.executing.remove(process);
+            Process process = sandbox.exec(line.toString(), null, env, true, output);
+            if (!finish(process, input)) {
+                return new Result(op, -1, op + " did not finish within " + TIMEOUT.toSeconds()
+                        + " s and was stopped");
             }
             String text = new String(Files.readAllBytes(output), StandardCharsets.UTF_8);
             return new Result(op, process.exitValue(), credentials == null ? text : credentials.redact(text));

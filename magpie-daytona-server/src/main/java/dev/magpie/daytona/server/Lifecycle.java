@@ -100,11 +100,7 @@ final class Lifecycle {
         if (before.equals("stopped") || before.equals("archived") || before.equals("destroying")) {
             return;
         }
-        sandbox.sessions.values().forEach(Session::kill);
-        sandbox.sessions.clear();
-        sandbox.ptys.values().forEach(PtySession::kill);
-        sandbox.ptys.clear();
-        sandbox.executing.forEach(p -> sandbox.runtime.kill(sandbox, p));
+        sandbox.killAll();
         sandbox.runtime.stop(sandbox);
         sandbox.halt("stopped", server.clock().now());
         server.events().announce(sandbox, before);

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,8 +49,8 @@ final class LocalSandbox {
     /** What {@code POST /env} changed: every runtime starts its commands through {@link DaemonEnv#wrap}. */
     final DaemonEnv daemonEnv = new DaemonEnv();
     final Map<String, PtySession> ptys = new ConcurrentHashMap<>();
-    /** Processes of {@code process/execute} still running, killed when the sandbox is deleted. */
-    final java.util.Set<Process> executing = ConcurrentHashMap.newKeySet();
+    /** Every process {@link #exec} started that still runs: what a stop or a delete kills. */
+    private final Set<Process> live = ConcurrentHashMap.newKeySet();
 
     LocalSandbox(String id, String name, String snapshot, String user, String target, Map<String, String> env,
                  Map<String, String> labels, List<Map<String, Object>> volumes, Map<String, Object> intervals,
@@ -144,6 +145,38 @@ final class LocalSandbox {
 
     void markDestroying() {
         destroying = true;
+    }
+
+    /**
+     * Starts a command through the runtime, as {@link SandboxRuntime#exec}, and keeps it to be killed with the
+     * sandbox. A command that a request started while the sandbox was being stopped or deleted is killed at
+     * once: nothing outlives the sandbox's halt, whichever comes first.
+     */
+    Process exec(String command, String cwd, Map<String, String> env, boolean mergeStderr, Path output)
+            throws IOException {
+        Process process = runtime.exec(this, command, cwd, env, mergeStderr, output);
+        synchronized (this) {
+            if (halted != null || destroying) {
+                runtime.kill(this, process);
+                throw new IOException("the sandbox is " + state() + "; start it again to run commands");
+            }
+            live.add(process);
+        }
+        process.onExit().thenRun(() -> live.remove(process));
+        return process;
+    }
+
+    /**
+     * Kills every process of the sandbox, its sessions' and terminals' too. The caller halts the sandbox or marks
+     * it {@code destroying} under the sandbox's lock, as this does, so a command {@link #exec} starts meanwhile
+     * is killed either here or there.
+     */
+    synchronized void killAll() {
+        sessions.values().forEach(Session::kill);
+        sessions.clear();
+        ptys.values().forEach(PtySession::kill);
+        ptys.clear();
+        live.forEach(p -> runtime.kill(this, p));
     }
 
     /** The {@code Sandbox} schema of api.json. */

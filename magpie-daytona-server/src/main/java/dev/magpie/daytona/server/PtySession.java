@@ -61,7 +61,7 @@ final class PtySession {
         Map<String, String> env = new LinkedHashMap<>(envs);
         env.putIfAbsent("TERM", "xterm-256color");
         String shell = "stty cols " + cols + " rows " + rows + " 2>/dev/null; exec bash -i";
-        this.process = sandbox.runtime.exec(sandbox, "exec script -qfec '" + shell + "' /dev/null", cwd, env,
+        this.process = sandbox.exec("exec script -qfec '" + shell + "' /dev/null", cwd, env,
                 true, null);
         Thread pump = new Thread(this::pump, "daytona-pty-output");
         pump.setDaemon(true);

@@ -106,10 +106,10 @@ final class Sandboxes {
 
     /** Kills the sandbox's processes, removes it and deletes its directory. */
     void delete(LocalSandbox sandbox) {
-        sandbox.markDestroying();
-        sandbox.sessions.values().forEach(Session::kill);
-        sandbox.ptys.values().forEach(PtySession::kill);
-        sandbox.executing.forEach(p -> runtime.kill(sandbox, p));
+        synchronized (sandbox) {
+            sandbox.markDestroying();
+            sandbox.killAll();
+        }
         byId.remove(sandbox.id);
         names.remove(sandbox.name, sandbox.id);
         runtime.stop(sandbox);

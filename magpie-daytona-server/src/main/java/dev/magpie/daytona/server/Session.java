@@ -193,7 +193,7 @@ final class Session {
                 // the runtime's per-process marker stays that of each command, so deleting the session kills it
                 + "pwd > " + dir + "/cwd; export -p | grep -v '[ ]" + DockerRuntime.MARKER + "=' > " + dir + "/env\n"
                 + "exit $__magpie_rc\n";
-        Process process = sandbox.runtime.exec(sandbox, script, null, Map.of(), false, null);
+        Process process = sandbox.exec(script, null, Map.of(), false, null);
         if (!readsInput) {
             process.getOutputStream().close();
         }

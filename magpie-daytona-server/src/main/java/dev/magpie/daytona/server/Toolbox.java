@@ -107,17 +107,12 @@ final class Toolbox {
         try {
             Process process;
             try {
-                process = sandbox.runtime.exec(sandbox, body.get("command").asText(), cwd, env, true, output);
+                process = sandbox.exec(body.get("command").asText(), cwd, env, true, output);
             } catch (IOException e) {
                 call.json(200, Map.of("exitCode", -1, "result", "failed to start: " + e.getMessage()));
                 return;
             }
-            sandbox.executing.add(process);
-            try {
-                reply(call, sandbox, process, timeout, output);
-            } finally {
-                sandbox.executing.remove(process);
-            }
+            reply(call, sandbox, process, timeout, output);
         } finally {
             Files.deleteIfExists(output);
         }

@@ -46,18 +46,13 @@ final class ToolboxCodeRun {
         try {
             Process process;
             try {
-                process = sandbox.runtime.exec(sandbox, command, null, env, true, output);
+                process = sandbox.exec(command, null, env, true, output);
             } catch (IOException e) {
                 call.json(200, Map.of("exitCode", -1, "result", "failed to start: " + e.getMessage()));
                 return;
             }
-            sandbox.executing.add(process);
-            try {
-                if (!Toolbox.awaitExit(call, sandbox, process, timeout)) {
-                    return;
-                }
-            } finally {
-                sandbox.executing.remove(process);
+            if (!Toolbox.awaitExit(call, sandbox, process, timeout)) {
+                return;
             }
             List<Object> charts = separateArtifacts(output, cleaned);
             Map<String, Object> reply = new LinkedHashMap<>();

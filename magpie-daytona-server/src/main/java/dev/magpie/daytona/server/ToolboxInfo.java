@@ -72,7 +72,7 @@ final class ToolboxInfo {
     static List<String> output(LocalSandbox sandbox, String command) throws IOException {
         Path output = Files.createTempFile(Files.createDirectories(sandbox.logs()), "info-", ".out");
         try {
-            Process process = sandbox.runtime.exec(sandbox, command, null, Map.of(), false, output);
+            Process process = sandbox.exec(command, null, Map.of(), false, output);
             process.getOutputStream().close();
             try {
                 if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

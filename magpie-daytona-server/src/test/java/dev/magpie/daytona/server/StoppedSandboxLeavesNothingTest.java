@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +54,37 @@ class StoppedSandboxLeavesNothingTest {
     }
 
     @Test
+    void commandsStartedWhileTheSandboxStopsDoNotOutliveIt() throws Exception {
+        String id = calls.started("{}");
+        List<CompletableFuture<String>> executes = new ArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(16);
+        for (int i = 0; i < 16; i++) {
+            executes.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return calls.call("POST", "/toolbox/" + id + "/process/execute",
+                            "{\"command\":\"sleep 598\",\"timeout\":600}").body();
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, callers));
+        }
+        callers.shutdown();
+        calls.call("POST", "/api/sandbox/" + id + "/stop", null);
+        for (CompletableFuture<String> execute : executes) {
+            assertThat(execute.get(20, TimeUnit.SECONDS)).as("each execute's reply").isNotNull();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (ProcessHandle.current().descendants().anyMatch(StoppedSandboxLeavesNothingTest::isSleep598)) {
+            assertThat(System.nanoTime()).as("no command left 20 s after the stop").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean isSleep598(ProcessHandle process) {
+        return process.info().commandLine().orElse("").contains("sleep 598");
+    }
+
+    @Test
     void aSandboxCanBeReachedOverWebSocketsByItsName() throws Exception {
         // a name that also occurs inside "/toolbox/"
         calls.started("{\"name\":\"box\"}");
@@ -81,14 +117,14 @@ class StoppedSandboxLeavesNothingTest {
             execute = CompletableFuture.supplyAsync(() -> {
                 try {
                     return calls.call("POST", "/toolbox/" + id + "/process/execute",
-                            "{\"command\":\"sleep 600\",\"timeout\":600}").statusCode();
+                            "{\"command\":\"sleep 599\",\"timeout\":600}").statusCode();
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
             });
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!ProcessHandle.current().descendants().anyMatch(p -> p.info().commandLine().orElse("")
-                    .contains("sleep 600") && !p.info().commandLine().orElse("").contains("echo"))) {
+            while (ProcessHandle.current().descendants()
+                    .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep 599"))) {
                 assertThat(System.nanoTime()).as("the execute's sleep running within 20 s").isLessThan(deadline);
                 Thread.sleep(20);
             }
@@ -99,7 +135,7 @@ class StoppedSandboxLeavesNothingTest {
             assertThat(processes).isPositive();
             assertThat(ended(logs)).as("the followed logs' socket ends").isTrue();
             assertThat(ended(pty)).as("the terminal's socket ends").isTrue();
-            assertThat(execute.get(20, java.util.concurrent.TimeUnit.SECONDS)).as("the execute's reply")
+            assertThat(execute.get(20, TimeUnit.SECONDS)).as("the execute's reply")
                     .isNotZero();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (ProcessHandle.current().descendants().count() > 0) {
