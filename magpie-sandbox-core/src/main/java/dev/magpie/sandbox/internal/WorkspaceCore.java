@@ -65,6 +65,8 @@ public final class WorkspaceCore {
         Objects.requireNonNull(shown, "request");
         checkOpen();
         actual.subdirectory().ifPresent(resolver::apply);
+        // known before the command runs: a background command's output is shown while it still runs
+        transcript.addSecretsOf(shown.env());
         ExecResult ran = run.apply(actual);
         ExecResult result = shown == actual ? ran : new ExecResult(shown.command(), ran.exitCode(), ran.stdout(),
                 ran.stderr(), ran.duration(), ran.timedOut(), ran.truncated());
