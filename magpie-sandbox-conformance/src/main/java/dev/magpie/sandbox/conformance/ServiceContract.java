@@ -211,6 +211,22 @@ public interface ServiceContract extends ConformanceFixture {
     }
 
     @Test
+    default void aServiceStoppedOrDestroyedTheMomentItStartsEnds() {
+        // no wait between start and the end: the command may not have a process yet when it is signalled
+        BackgroundProcess stopped = workspace().startShell("sleep 1717");
+        stopped.stop(Duration.ZERO);
+        assertThat(stopped.isRunning()).isFalse();
+        assertThat(workspace().exec("sh", "-c", "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo;"
+                + " done 2>/dev/null | grep -c '^sleep 1717' || true").stdout().trim())
+                .as("processes of the stopped command left").isEqualTo("0");
+
+        Workspace ws = fresh(java.util.Map.of());
+        BackgroundProcess destroyed = ws.startShell("sleep 1718");
+        ws.destroy();
+        assertThat(destroyed.isRunning()).isFalse();
+    }
+
+    @Test
     default void anEndpointNeedsAValidPort() {
         assertThatThrownBy(() -> workspace().endpoint(0)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("from 1 to 65535, but was 0");

@@ -163,23 +163,31 @@ final class BackgroundRun implements BackgroundProcess {
         return waitFor(Duration.ZERO).orElseThrow();
     }
 
-    /** Kills every process of the command and waits for its run to report; for stop and the workspace's destroy. */
+    /**
+     * Kills every process of the command and waits for its run to report; for stop and the workspace's destroy.
+     * The signal repeats until the run reports, as a command started a moment ago may not have a process yet.
+     */
     void kill() {
-        if (result.isDone()) {
-            return;
-        }
-        host.signal(marker, true);
-        try {
-            result.get(AFTER_KILL.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new WorkspaceException("Killed the processes of " + describe() + ", but its run did not report"
-                    + " their end within " + AFTER_KILL.toSeconds() + " s; some may still run. Destroy the workspace"
-                    + " to end them all.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WorkspaceException("Interrupted while stopping " + describe() + "; it was killed.", e);
-        } catch (ExecutionException e) {
-            // The run failed as its processes died (the workspace went away): nothing runs.
+        long deadline = System.nanoTime() + AFTER_KILL.toNanos();
+        long pauseMs = 20;
+        while (!result.isDone()) {
+            host.signal(marker, true);
+            long left = deadline - System.nanoTime();
+            try {
+                result.get(Math.min(TimeUnit.MILLISECONDS.toNanos(pauseMs), Math.max(left, 0)), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (left <= 0) {
+                    throw new WorkspaceException("Killed the processes of " + describe() + ", but its run did not"
+                            + " report their end within " + AFTER_KILL.toSeconds() + " s; some may still run."
+                            + " Destroy the workspace to end them all.");
+                }
+                pauseMs = Math.min(pauseMs * 2, 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WorkspaceException("Interrupted while stopping " + describe() + "; it was killed.", e);
+            } catch (ExecutionException e) {
+                // The run failed as its processes died (the workspace went away): nothing runs.
+            }
         }
     }
 
