@@ -3,10 +3,12 @@ package dev.magpie.sandbox.daytona;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.magpie.daytona.server.Fault;
 import dev.magpie.sandbox.PreparationException;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
 import dev.magpie.sandbox.internal.JvmIdentity;
@@ -68,6 +70,19 @@ class DaytonaPreparedWorkspaceTest {
         assertThat(second).isInstanceOf(PreparationException.class).hasCause(first);
         assertThat(snapshotsTaken()).isZero();
         assertThat(DAYTONA.exchanges("POST", "/api/sandbox")).hasSize(1);
+    }
+
+    @Test
+    void aPreparationWhoseSnapshotFailedIsTakenAgainWhenTheNextWorkspaceNeedsIt() {
+        // The server takes the snapshot but the reply is lost: the failed attempt leaves its snapshot behind.
+        DAYTONA.server().inject(Fault.dropReply().on("POST", "/api/sandbox/[^/]+/snapshot"));
+        Throwable lost = catchThrowable(() -> create("echo retried > built.txt"));
+        assertThat(lost).isInstanceOf(WorkspaceException.class).isNotInstanceOf(PreparationException.class);
+
+        try (Workspace retried = create("echo retried > built.txt")) {
+            assertThat(retried.readString("built.txt")).isEqualTo("retried\n");
+        }
+        assertThat(snapshotsTaken()).isEqualTo(2);
     }
 
     @Test
