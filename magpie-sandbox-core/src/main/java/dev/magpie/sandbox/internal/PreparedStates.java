@@ -112,10 +112,11 @@ public final class PreparedStates<T> {
         ExecResult result = workspace.exec(ExecRequest.builder("sh", "-c", command).timeout(timeout).build());
         if (!result.succeeded()) {
             throw new PreparationException("The preparation `" + workspace.transcript().redact(command) + "` of "
-                    + where + " " + (result.timedOut() ? "timed out after " + timeout.toSeconds() + " s ("
+                    + where + " " + (result.timedOut() ? "timed out after " + timeout.toMillis() + " ms ("
                     + Preparation.TIMEOUT_KEY + ")" : "ended with exit code " + result.exitCode())
                     + "; every workspace that needs it fails with this, and it is not run again in this JVM. Fix the"
-                    + " command or the source, and run again. Its transcript:", workspace.transcript().render());
+                    + " command or the source" + (result.timedOut() ? ", or raise " + Preparation.TIMEOUT_KEY
+                    + " if it needs longer," : "") + " and run again. Its transcript:", workspace.transcript().render());
         }
     }
 }
