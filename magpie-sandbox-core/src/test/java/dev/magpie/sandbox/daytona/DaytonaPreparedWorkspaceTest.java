@@ -30,9 +30,12 @@ class DaytonaPreparedWorkspaceTest {
 
     /** A preparation that stamps its run with a value no other run shares, and builds from the snapshot's files. */
     private Workspace create(String build) {
-        return Workspaces.create(WorkspaceSpec.builder().provider(ProviderId.DAYTONA)
-                .snapshot(LocalDaytona.GIT_SNAPSHOT).workingDir("widgets")
-                .prepare("cat /proc/sys/kernel/random/uuid > stamp.txt && " + build).build(), settings());
+        return Workspaces.create(spec(build).build(), settings());
+    }
+
+    private WorkspaceSpec.Builder spec(String build) {
+        return WorkspaceSpec.builder().provider(ProviderId.DAYTONA).snapshot(LocalDaytona.GIT_SNAPSHOT)
+                .workingDir("widgets").prepare("cat /proc/sys/kernel/random/uuid > stamp.txt && " + build);
     }
 
     private int snapshotsTaken() {
@@ -57,6 +60,17 @@ class DaytonaPreparedWorkspaceTest {
             assertThat(one.readString("built.txt")).isEqualTo("one\n");
             assertThat(two.readString("built.txt")).isEqualTo("two\n");
             assertThat(one.readString("stamp.txt")).isNotEqualTo(two.readString("stamp.txt"));
+        }
+        assertThat(snapshotsTaken()).isEqualTo(2);
+    }
+
+    @Test
+    void anotherEnvironmentPreparesAgain() {
+        String build = "echo \"$FLAVOUR\" > built.txt";
+        try (Workspace plain = Workspaces.create(spec(build).env("FLAVOUR", "plain").build(), settings());
+             Workspace spicy = Workspaces.create(spec(build).env("FLAVOUR", "spicy").build(), settings())) {
+            assertThat(plain.readString("built.txt")).isEqualTo("plain\n");
+            assertThat(spicy.readString("built.txt")).isEqualTo("spicy\n");
         }
         assertThat(snapshotsTaken()).isEqualTo(2);
     }
