@@ -111,10 +111,10 @@ public @interface Sandbox {
 
     /**
      * A shell command that prepares the sandbox, such as {@code npm ci} or {@code make deps}: run once per distinct
-     * source (commit, or directory content) and command in the whole run, every sandbox of the declaration then
-     * starting from a copy of its result (a copy-on-write copy of the directory locally, a committed image on
-     * Docker). A failed preparation fails every test that needs it, with its transcript, and is not run again.
-     * Empty: no preparation.
+     * source (commit, or directory content), command and environment in the whole run, every sandbox of the
+     * declaration then starting from a copy of its result (a copy-on-write copy of the directory locally, a committed
+     * image on Docker). A failed preparation (or one past {@code magpie.sandbox.prepare.timeout}, 30 minutes by
+     * default) fails every test that needs it, with its transcript, and is not run again. Empty: no preparation.
      */
     String prepare() default "";
 

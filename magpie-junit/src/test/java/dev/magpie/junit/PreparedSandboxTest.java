@@ -4,6 +4,7 @@ import static dev.magpie.junit.EngineRun.DIR;
 import static dev.magpie.junit.SandboxAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.magpie.sandbox.Preparation;
 import dev.magpie.sandbox.PreparationException;
 import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.local.LocalWorkspace;
@@ -39,6 +40,28 @@ class PreparedSandboxTest {
         }
     }
 
+    static class TwoFlavours {
+        @Test
+        void plain(@Sandbox(cloneFrom = "${fixture.repo}", env = "FLAVOUR=plain",
+                prepare = "echo run >> ${fixture.counter} && echo \"$FLAVOUR\" > built.txt") Workspace sandbox) {
+            assertThat(sandbox.readString("built.txt")).isEqualTo("plain\n");
+        }
+
+        @Test
+        void spicy(@Sandbox(cloneFrom = "${fixture.repo}", env = "FLAVOUR=spicy",
+                prepare = "echo run >> ${fixture.counter} && echo \"$FLAVOUR\" > built.txt") Workspace sandbox) {
+            assertThat(sandbox.readString("built.txt")).isEqualTo("spicy\n");
+        }
+    }
+
+    static class SlowPreparation {
+        @Test
+        void needsIt(@Sandbox(cloneFrom = "${fixture.repo}", prepare = "echo run >> ${fixture.counter}; sleep 3172")
+                Workspace sandbox) {
+            sandbox.exec("true");
+        }
+    }
+
     @TempDir
     Path dir;
     private Path repo;
@@ -67,6 +90,26 @@ class PreparedSandboxTest {
         run.results().testEvents().assertStatistics(stats -> stats.succeeded(12).failed(0));
         assertThat(Files.readAllLines(counter)).hasSize(1);
         assertThat(run.dirs()).hasSize(12).doesNotHaveDuplicates().allSatisfy(d -> assertThat(d).doesNotExist());
+    }
+
+    @Test
+    void declarationsThatDifferOnlyInTheirEnvironmentArePreparedEachWithItsOwn() throws Exception {
+        EngineRun run = EngineRun.run(TwoFlavours.class, "fixture.repo", repo.toString(),
+                "fixture.counter", counter.toString());
+
+        run.results().testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+        assertThat(Files.readAllLines(counter)).hasSize(2);
+    }
+
+    @Test
+    void aPreparationOutlastingTheConfiguredTimeoutFailsTheTestNamingTheTimeout() throws Exception {
+        EngineRun run = EngineRun.run(SlowPreparation.class, "fixture.repo", repo.toString(),
+                "fixture.counter", counter.toString(), Preparation.TIMEOUT_KEY, "1s");
+
+        assertThat(run.throwableOf("needsIt")).hasRootCauseInstanceOf(PreparationException.class)
+                .hasMessageContaining("sleep 3172").hasMessageContaining("timed out after 1000 ms")
+                .hasMessageContaining("raise " + Preparation.TIMEOUT_KEY);
+        assertThat(Files.readAllLines(counter)).hasSize(1);
     }
 
     @Test

@@ -18,7 +18,8 @@ package dev.magpie.sandbox;
  * modification times), the environment, and the provider's own inputs (the isolation of a local workspace; the
  * image, working directory and network of a container; the snapshot, target and network of a Daytona sandbox). A
  * change to any of them prepares again. A preparation that fails (non-zero exit, timeout) is remembered: every workspace that needs it fails with a
- * {@link PreparationException} carrying its transcript, and it is not run again in this JVM.
+ * {@link PreparationException} carrying its transcript, and it is not run again in this JVM. A failure that is not the
+ * command's (the engine, the clone, the snapshot) fails the workspaces waiting for it, and the next one prepares again.
  *
  * <p>Prepared states are removed when the JVM exits, and those of a JVM that was killed are swept by the next run
  * as the provider's other leftovers are. With {@value #KEEP_KEY}{@code =true} they are kept for later runs (which

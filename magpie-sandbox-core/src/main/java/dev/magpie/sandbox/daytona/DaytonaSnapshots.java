@@ -53,7 +53,7 @@ public final class DaytonaSnapshots {
             if (state.equals("active")) {
                 return;
             }
-            if (state.equals("error") || state.equals("build_failed")) {
+            if (failed(state)) {
                 throw new WorkspaceException("Daytona snapshot " + name + " failed (state " + state + ")"
                         + (snapshot.hasNonNull("errorReason") ? ": " + snapshot.get("errorReason").asText() : "")
                         + ". Check the sandbox it was taken from and the organization's snapshot quota.");
@@ -66,6 +66,11 @@ public final class DaytonaSnapshots {
             Http.sleep(Duration.ofMillis(intervalMs));
             intervalMs = Math.min(1_000, intervalMs + intervalMs / 4);
         }
+    }
+
+    /** Whether a snapshot in this state failed for good ({@code error}, {@code build_failed}). */
+    public static boolean failed(String state) {
+        return state.equals("error") || state.equals("build_failed");
     }
 
     /** The names of the snapshots Daytona lists. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  * and every workspace of the spec is a sandbox of that snapshot. The snapshot is named
  * {@code magpie-prepared-<key>-<host>-<pid>-<startMillis>} (the host as a short digest), so that a later run deletes
  * those of a JVM of this host that was killed; it is deleted when the JVM exits. Kept ones are named
- * {@code magpie-prepared-<key>} and reused by later runs.
+ * {@code magpie-prepared-<key>} and reused by later runs. A snapshot that a failed attempt left under the name
+ * (taken, but never seen active) is deleted before the next attempt takes it again.
  */
 final class PreparedSnapshots {
 
@@ -59,8 +61,14 @@ final class PreparedSnapshots {
         String name = keep ? PREFIX + key : PREFIX + key + "-" + hostDigest(self.host()) + "-" + self.pid() + "-"
                 + self.startMillis();
         DaytonaSnapshots snapshots = DaytonaSnapshots.of(client);
-        if (keep && snapshots.state(name).filter("active"::equals).isPresent()) {
+        Optional<String> earlier = snapshots.state(name);
+        if (keep && earlier.filter("active"::equals).isPresent()) {
             return name; // prepared by an earlier run
+        }
+        // Left by a failed attempt (this JVM's name, or a kept one that failed): taking it again would collide.
+        // A kept one still being made may be another JVM's, which this one must not delete.
+        if (earlier.filter(state -> !keep || DaytonaSnapshots.failed(state)).isPresent()) {
+            snapshots.delete(name);
         }
         try (DaytonaWorkspace workspace = DaytonaWorkspace.create(client, request, spec.workingDir().orElse(null))) {
             PreparedStates.run(workspace, spec.prepare().orElseThrow(), settings, "Daytona sandbox of snapshot '"

@@ -6,6 +6,7 @@ import dev.magpie.sandbox.Preparation;
 import dev.magpie.sandbox.PreparationException;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.WorkspaceException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,7 +23,9 @@ import java.util.function.Supplier;
 
 /**
  * The prepared states of one provider in this JVM, by key: each prepared once, by the first workspace that needs it,
- * while the others that need it wait. A failure is remembered, never retried: every later workspace gets it again.
+ * while the others that need it wait. A failed preparation ({@link PreparationException}) is remembered, never
+ * retried: every later workspace gets it again. Any other failure (the engine, a clone, an {@link Error}) fails the
+ * workspaces waiting for it, and the next one prepares again.
  *
  * @param <T> what a prepared state is to its provider (a directory, an image)
  */
@@ -41,7 +44,12 @@ public final class PreparedStates<T> {
                 if (e.getCause() instanceof PreparationException failed) {
                     throw new PreparationException(failed); // this workspace's own stack, the first failure as cause
                 }
-                throw (RuntimeException) e.getCause();
+                if (e.getCause() instanceof RuntimeException failed) {
+                    throw failed;
+                }
+                throw new WorkspaceException("The preparation this workspace waited for failed with " + e.getCause()
+                        + " in another workspace. A later workspace prepares it again; see the cause for what to fix.",
+                        e.getCause());
             }
         }
         try {
@@ -51,7 +59,7 @@ public final class PreparedStates<T> {
         } catch (PreparationException e) {
             mine.completeExceptionally(e);
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: a future left incomplete would hold every waiter forever
             states.remove(key, mine); // not the command's failure (the engine, a clone): a later workspace tries again
             mine.completeExceptionally(e);
             throw e;
@@ -104,10 +112,11 @@ public final class PreparedStates<T> {
         ExecResult result = workspace.exec(ExecRequest.builder("sh", "-c", command).timeout(timeout).build());
         if (!result.succeeded()) {
             throw new PreparationException("The preparation `" + workspace.transcript().redact(command) + "` of "
-                    + where + " " + (result.timedOut() ? "timed out after " + timeout.toSeconds() + " s ("
+                    + where + " " + (result.timedOut() ? "timed out after " + timeout.toMillis() + " ms ("
                     + Preparation.TIMEOUT_KEY + ")" : "ended with exit code " + result.exitCode())
                     + "; every workspace that needs it fails with this, and it is not run again in this JVM. Fix the"
-                    + " command or the source, and run again. Its transcript:", workspace.transcript().render());
+                    + " command or the source" + (result.timedOut() ? ", or raise " + Preparation.TIMEOUT_KEY
+                    + " if it needs longer," : "") + " and run again. Its transcript:", workspace.transcript().render());
         }
     }
 }

@@ -3,10 +3,12 @@ package dev.magpie.sandbox.daytona;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.magpie.daytona.server.Fault;
 import dev.magpie.sandbox.PreparationException;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
 import dev.magpie.sandbox.Workspace;
+import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
 import dev.magpie.sandbox.internal.JvmIdentity;
@@ -28,9 +30,12 @@ class DaytonaPreparedWorkspaceTest {
 
     /** A preparation that stamps its run with a value no other run shares, and builds from the snapshot's files. */
     private Workspace create(String build) {
-        return Workspaces.create(WorkspaceSpec.builder().provider(ProviderId.DAYTONA)
-                .snapshot(LocalDaytona.GIT_SNAPSHOT).workingDir("widgets")
-                .prepare("cat /proc/sys/kernel/random/uuid > stamp.txt && " + build).build(), settings());
+        return Workspaces.create(spec(build).build(), settings());
+    }
+
+    private WorkspaceSpec.Builder spec(String build) {
+        return WorkspaceSpec.builder().provider(ProviderId.DAYTONA).snapshot(LocalDaytona.GIT_SNAPSHOT)
+                .workingDir("widgets").prepare("cat /proc/sys/kernel/random/uuid > stamp.txt && " + build);
     }
 
     private int snapshotsTaken() {
@@ -60,6 +65,17 @@ class DaytonaPreparedWorkspaceTest {
     }
 
     @Test
+    void anotherEnvironmentPreparesAgain() {
+        String build = "echo \"$FLAVOUR\" > built.txt";
+        try (Workspace plain = Workspaces.create(spec(build).env("FLAVOUR", "plain").build(), settings());
+             Workspace spicy = Workspaces.create(spec(build).env("FLAVOUR", "spicy").build(), settings())) {
+            assertThat(plain.readString("built.txt")).isEqualTo("plain\n");
+            assertThat(spicy.readString("built.txt")).isEqualTo("spicy\n");
+        }
+        assertThat(snapshotsTaken()).isEqualTo(2);
+    }
+
+    @Test
     void aFailedPreparationFailsEveryWorkspaceWithItsTranscriptTakesNoSnapshotAndRunsOnce() {
         Throwable first = catchThrowable(() -> create("echo toolchain-missing >&2; exit 4"));
         assertThat(first).isInstanceOf(PreparationException.class).hasMessageContaining("exit code 4")
@@ -68,6 +84,19 @@ class DaytonaPreparedWorkspaceTest {
         assertThat(second).isInstanceOf(PreparationException.class).hasCause(first);
         assertThat(snapshotsTaken()).isZero();
         assertThat(DAYTONA.exchanges("POST", "/api/sandbox")).hasSize(1);
+    }
+
+    @Test
+    void aPreparationWhoseSnapshotFailedIsTakenAgainWhenTheNextWorkspaceNeedsIt() {
+        // The server takes the snapshot but the reply is lost: the failed attempt leaves its snapshot behind.
+        DAYTONA.server().inject(Fault.dropReply().on("POST", "/api/sandbox/[^/]+/snapshot"));
+        Throwable lost = catchThrowable(() -> create("echo retried > built.txt"));
+        assertThat(lost).isInstanceOf(WorkspaceException.class).isNotInstanceOf(PreparationException.class);
+
+        try (Workspace retried = create("echo retried > built.txt")) {
+            assertThat(retried.readString("built.txt")).isEqualTo("retried\n");
+        }
+        assertThat(snapshotsTaken()).isEqualTo(2);
     }
 
     @Test

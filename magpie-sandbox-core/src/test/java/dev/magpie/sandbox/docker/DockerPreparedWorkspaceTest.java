@@ -78,6 +78,18 @@ class DockerPreparedWorkspaceTest {
     }
 
     @Test
+    void anotherEnvironmentPreparesAgain() {
+        String build = "echo \"$FLAVOUR\" > built.txt";
+        try (Workspace plain = create(spec(build).env("FLAVOUR", "plain"));
+             Workspace spicy = create(spec(build).env("FLAVOUR", "spicy"))) {
+            assertThat(plain.readString("built.txt")).isEqualTo("plain\n");
+            assertThat(spicy.readString("built.txt")).isEqualTo("spicy\n");
+            assertThat(plain.exec("cat", "/tmp/run-stamp").stdout())
+                    .isNotEqualTo(spicy.exec("cat", "/tmp/run-stamp").stdout());
+        }
+    }
+
+    @Test
     void aFailedPreparationFailsEveryWorkspaceWithItsTranscriptAndRunsOnce() {
         WorkspaceSpec.Builder spec = spec("echo compiler-missing >&2; exit 5");
         Throwable first = org.assertj.core.api.Assertions.catchThrowable(() -> create(spec));

@@ -13,6 +13,7 @@ import dev.magpie.sandbox.Workspaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -87,6 +88,40 @@ class LocalPreparedWorkspaceTest {
             assertThat(second.readString("built.txt")).isEqualTo("two\n");
         }
         assertThat(runs()).hasSize(2);
+    }
+
+    @Test
+    void anotherEnvironmentPreparesAgainAndTheSameOneReusesItsState() throws IOException {
+        String build = counting("echo \"$FLAVOUR\" > built.txt");
+        try (Workspace plain = create(WorkspaceSpec.builder().cloneFrom(repo.toString()).prepare(build)
+                .env("FLAVOUR", "plain"));
+             Workspace spicy = create(WorkspaceSpec.builder().cloneFrom(repo.toString()).prepare(build)
+                .env("FLAVOUR", "spicy"));
+             Workspace plainAgain = create(WorkspaceSpec.builder().cloneFrom(repo.toString()).prepare(build)
+                .env("FLAVOUR", "plain"))) {
+            assertThat(plain.readString("built.txt")).isEqualTo("plain\n");
+            assertThat(spicy.readString("built.txt")).isEqualTo("spicy\n");
+            assertThat(plainAgain.readString("built.txt")).isEqualTo("plain\n");
+        }
+        assertThat(runs()).hasSize(2);
+    }
+
+    @Test
+    void aPreparationThatOutlastsItsTimeoutFailsSayingWhatToDoAndLeavesNothingBehind() throws Exception {
+        Settings quick = Settings.builder().values(Map.of(Preparation.TIMEOUT_KEY, "1s")).source(key ->
+                Settings.fromSystem().get(key)).build();
+        WorkspaceSpec spec = WorkspaceSpec.builder().provider(ProviderId.LOCAL).cloneFrom(repo.toString())
+                .prepare(counting("sleep 3171")).build();
+        List<Path> before = leftovers("");
+
+        assertThatThrownBy(() -> Workspaces.create(spec, quick)).isInstanceOf(PreparationException.class)
+                .hasMessageContaining("sleep 3171").hasMessageContaining("timed out after 1000 ms")
+                .hasMessageContaining("raise " + Preparation.TIMEOUT_KEY);
+
+        assertThat(runs()).hasSize(1);
+        assertThat(Processes.noneRunning(Duration.ofSeconds(30), "sleep", "3171"))
+                .as("the preparation's process, 30 s after its timeout").isTrue();
+        assertThat(leftovers("")).as("entries of the temporary root").containsExactlyInAnyOrderElementsOf(before);
     }
 
     @Test

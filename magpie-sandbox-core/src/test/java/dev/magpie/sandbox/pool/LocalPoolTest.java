@@ -67,6 +67,25 @@ class LocalPoolTest {
     }
 
     @Test
+    void aRequestOfAPooledSpecGetsACloneThatWasMadeBeforeTheRequest() throws IOException {
+        commit();
+        WorkspaceSpec spec = spec();
+        startPool(spec);
+        awaitReady(spec, 2);
+        Path root;
+        try (LocalWorkspace first = (LocalWorkspace) Workspaces.create(spec, POOLED)) {
+            root = first.directory().getParent();
+        }
+        awaitReady(spec, 2);
+        List<String> madeAhead = clones(root);
+
+        try (LocalWorkspace taken = (LocalWorkspace) Workspaces.create(spec, POOLED)) {
+            assertThat(madeAhead).as("this JVM's clones before the request")
+                    .contains(taken.directory().getFileName().toString());
+        }
+    }
+
+    @Test
     void aPooledCloneGoesOnlyToRequestsMadeWithTheSettingsItWasMadeWith() throws IOException {
         commit();
         WorkspaceSpec spec = spec();
