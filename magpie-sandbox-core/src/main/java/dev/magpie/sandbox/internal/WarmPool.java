@@ -153,13 +153,15 @@ final class WarmPool {
             workspace.destroy();
         } catch (RuntimeException e) {
             failure = e;
-        }
-        synchronized (this) {
-            if (failure != null) {
-                destroyFailures.add(failure);
+        } finally {
+            // counted down whatever was thrown, an Error too: a drain waits for this count
+            synchronized (this) {
+                if (failure != null) {
+                    destroyFailures.add(failure);
+                }
+                destroying--;
+                notifyAll();
             }
-            destroying--;
-            notifyAll();
         }
     }
 
