@@ -200,6 +200,49 @@ public interface ServiceContract extends ConformanceFixture {
     }
 
     @Test
+    default void inputClosedRightAfterTheStartReachesTheCommand() {
+        assumeFollows(Difference.NO_LIVE_INPUT);
+        BackgroundProcess cat = workspace().start(ExecRequest.builder("sh", "-c", "cat; echo end").build());
+
+        cat.closeInput();
+
+        ExecResult result = cat.waitFor(READY).orElseThrow(() -> new AssertionError(
+                "Expected the command to see the end of its input and end, but it still ran after " + READY));
+        assertThat(result.stdout()).isEqualTo("end\n");
+        assertThat(result.exitCode()).isZero();
+    }
+
+    @Test
+    default void inputWrittenAndClosedRightAfterTheStartReachesTheCommandInOrder() {
+        assumeFollows(Difference.NO_LIVE_INPUT);
+        BackgroundProcess cat = workspace().start(ExecRequest.builder("cat").build());
+
+        cat.writeInput("one\n");
+        cat.writeInput("two\n");
+        cat.closeInput();
+
+        ExecResult result = cat.waitFor(READY).orElseThrow(() -> new AssertionError(
+                "Expected the command to see the end of its input and end, but it still ran after " + READY));
+        assertThat(result.stdout()).isEqualTo("one\ntwo\n");
+    }
+
+    @Test
+    default void inputReachesACommandWithATemporaryDirectoryOfItsOwn() {
+        assumeFollows(Difference.NO_LIVE_INPUT);
+        Workspace ws = workspace();
+        String tmp = ws.exec(ExecRequest.builder("sh", "-c", "mkdir -p \"$1\" && cd \"$1\" && pwd", "sh",
+                "tmp-" + UUID.randomUUID()).build()).stdout().strip();
+        BackgroundProcess cat = ws.start(ExecRequest.builder("cat").env("TMPDIR", tmp).build());
+
+        cat.writeInput("through\n");
+        cat.closeInput();
+
+        ExecResult result = cat.waitFor(READY).orElseThrow(() -> new AssertionError(
+                "Expected the command to see the end of its input and end, but it still ran after " + READY));
+        assertThat(result.stdout()).isEqualTo("through\n");
+    }
+
+    @Test
     default void destroyStopsTheBackgroundProcesses() {
         Workspace ws = fresh(java.util.Map.of());
         BackgroundProcess sleeper = ws.startShell("echo sleeping; sleep 1000");
