@@ -159,6 +159,7 @@ public interface ServiceContract extends ConformanceFixture {
     @Test
     default void aProgramThatCannotStartEndsTheProcessWithTheReason() {
         BackgroundProcess missing = workspace().start(ExecRequest.of("magpie-no-such-program"));
+        missing.closeInput(); // whether it comes before or after the failure, it has nothing to close
 
         assertThatThrownBy(() -> missing.waitFor(READY)).isInstanceOf(CommandStartException.class)
                 .hasMessageContaining("magpie-no-such-program");

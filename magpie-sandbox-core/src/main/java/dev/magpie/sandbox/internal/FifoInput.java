@@ -24,7 +24,7 @@ final class FifoInput implements LiveInput {
 
     private static final Duration HELPER_TIMEOUT = Duration.ofSeconds(30);
     /** How long a write or close waits for the wrapper to make the pipe, from the first try. */
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     /** A helper's exit code when the pipe is not ready yet (or gone with its command). */
     private static final int NOT_READY = 3;
     private static final String CANNOT_START = "magpie-input: cannot start: ";
@@ -81,8 +81,8 @@ final class FifoInput implements LiveInput {
             throw new WorkspaceException("Cannot write to the stdin of a background command after closing it.");
         }
         if (!helper(ExecRequest.builder("sh", "-c", WRITER, "magpie-input", directory).stdin(bytes), "write to")) {
-            throw new WorkspaceException("Could not write to the stdin of a background command: it ended before"
-                    + " it read its stdin. Check its result with waitFor.");
+            throw new WorkspaceException("Could not write to the stdin of a background command: it ended, or was"
+                    + " being stopped, before its input was ready. Check its result with waitFor.");
         }
     }
 
