@@ -12,7 +12,7 @@ import java.util.UUID;
  * session): the command is wrapped so that it reads a named pipe, held open by a {@code sleep} so that it sees no
  * end of file between writes; each write is a helper command that copies the bytes into the pipe, and closing kills
  * the holder. The wrapper passes the command's exit status on, and removes the pipe when the command ends. Needs
- * {@code mkfifo}, {@code sleep} and {@code cat}.
+ * {@code mkdir}, {@code mkfifo}, {@code sleep} and {@code cat}.
  *
  * <p>The pipe lies in a directory of its own under {@code /tmp}, at a path chosen here and given to the wrapper and
  * to every helper, whatever {@code TMPDIR} the command has. The wrapper makes the directory as the command's user,
