@@ -159,6 +159,7 @@ public interface ServiceContract extends ConformanceFixture {
     @Test
     default void aProgramThatCannotStartEndsTheProcessWithTheReason() {
         BackgroundProcess missing = workspace().start(ExecRequest.of("magpie-no-such-program"));
+        missing.closeInput(); // whether it comes before or after the failure, it has nothing to close
 
         assertThatThrownBy(() -> missing.waitFor(READY)).isInstanceOf(CommandStartException.class)
                 .hasMessageContaining("magpie-no-such-program");
@@ -197,6 +198,49 @@ public interface ServiceContract extends ConformanceFixture {
                 .isEqualTo(echo.command());
         assertThat(workspace().transcript().entries()).extracting(Transcript.Entry::commandLine)
                 .contains(result.commandLine());
+    }
+
+    @Test
+    default void inputClosedRightAfterTheStartReachesTheCommand() {
+        assumeFollows(Difference.NO_LIVE_INPUT);
+        BackgroundProcess cat = workspace().start(ExecRequest.builder("sh", "-c", "cat; echo end").build());
+
+        cat.closeInput();
+
+        ExecResult result = cat.waitFor(READY).orElseThrow(() -> new AssertionError(
+                "Expected the command to see the end of its input and end, but it still ran after " + READY));
+        assertThat(result.stdout()).isEqualTo("end\n");
+        assertThat(result.exitCode()).isZero();
+    }
+
+    @Test
+    default void inputWrittenAndClosedRightAfterTheStartReachesTheCommandInOrder() {
+        assumeFollows(Difference.NO_LIVE_INPUT);
+        BackgroundProcess cat = workspace().start(ExecRequest.builder("cat").build());
+
+        cat.writeInput("one\n");
+        cat.writeInput("two\n");
+        cat.closeInput();
+
+        ExecResult result = cat.waitFor(READY).orElseThrow(() -> new AssertionError(
+                "Expected the command to see the end of its input and end, but it still ran after " + READY));
+        assertThat(result.stdout()).isEqualTo("one\ntwo\n");
+    }
+
+    @Test
+    default void inputReachesACommandWithATemporaryDirectoryOfItsOwn() {
+        assumeFollows(Difference.NO_LIVE_INPUT);
+        Workspace ws = workspace();
+        String tmp = ws.exec(ExecRequest.builder("sh", "-c", "mkdir -p \"$1\" && cd \"$1\" && pwd", "sh",
+                "tmp-" + UUID.randomUUID()).build()).stdout().strip();
+        BackgroundProcess cat = ws.start(ExecRequest.builder("cat").env("TMPDIR", tmp).build());
+
+        cat.writeInput("through\n");
+        cat.closeInput();
+
+        ExecResult result = cat.waitFor(READY).orElseThrow(() -> new AssertionError(
+                "Expected the command to see the end of its input and end, but it still ran after " + READY));
+        assertThat(result.stdout()).isEqualTo("through\n");
     }
 
     @Test

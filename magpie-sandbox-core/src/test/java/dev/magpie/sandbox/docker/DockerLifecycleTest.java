@@ -90,38 +90,22 @@ class DockerLifecycleTest {
     @Test
     void worksAsTheNonRootUserOfTheImage(@TempDir Path source) throws IOException {
         Files.writeString(source.resolve("copied.txt"), "from this machine");
-        // An image whose USER is not root, made here by committing a container: no registry needed.
-        String tag = "nonroot-" + System.nanoTime();
-        String setup = engine.client().createContainerCmd(DockerEngineCondition.TEST_IMAGE).withEntrypoint("sh")
-                .withCmd("-c", "useradd --create-home --uid 1234 worker").exec().getId();
-        String image = "magpie/test-user:" + tag;
-        try {
-            engine.client().startContainerCmd(setup).exec();
-            assertThat(engine.client().waitContainerCmd(setup).start().awaitStatusCode()).isZero();
-            engine.client().commitCmd(setup).withUser("worker").withRepository("magpie/test-user").withTag(tag).exec();
-            try (DockerWorkspace workspace = DockerWorkspace.builder(image).copyFrom(source).build()) {
-                workspace.writeString("written/by-api.txt", "x");
-                workspace.shell("echo appended >> copied.txt");
-                workspace.writeString("stdin-target.txt", "old");
+        try (NonRootImage image = new NonRootImage(engine);
+             DockerWorkspace workspace = DockerWorkspace.builder(image.name()).copyFrom(source).build()) {
+            workspace.writeString("written/by-api.txt", "x");
+            workspace.shell("echo appended >> copied.txt");
+            workspace.writeString("stdin-target.txt", "old");
 
-                assertThat(workspace.exec("id", "-un").stdout()).isEqualTo("worker\n");
-                assertThat(workspace.shell("touch by-command && cat -").exitCode()).isZero();
-                assertThat(workspace.exec(dev.magpie.sandbox.ExecRequest.builder("cat").stdin("in").build())
-                        .stdout()).isEqualTo("in");
-                assertThat(workspace.shell("stat -c %U . written written/by-api.txt by-command copied.txt").stdout())
-                        .isEqualTo("worker\nworker\nworker\nworker\nworker\n");
-                assertThat(workspace.readString("copied.txt")).isEqualTo("from this machineappended\n");
-                // Root set the container up, and left no process of its own behind.
-                assertThat(workspace.exec("ps", "-e", "-o", "user=").stdout().lines().distinct())
-                        .containsExactly("worker");
-            }
-        } finally {
-            DockerWorkspace.remove(engine.client(), setup);
-            try {
-                engine.client().removeImageCmd(image).withForce(true).exec();
-            } catch (NotFoundException e) {
-                // the commit failed: nothing to remove
-            }
+            assertThat(workspace.exec("id", "-un").stdout()).isEqualTo("worker\n");
+            assertThat(workspace.shell("touch by-command && cat -").exitCode()).isZero();
+            assertThat(workspace.exec(dev.magpie.sandbox.ExecRequest.builder("cat").stdin("in").build())
+                    .stdout()).isEqualTo("in");
+            assertThat(workspace.shell("stat -c %U . written written/by-api.txt by-command copied.txt").stdout())
+                    .isEqualTo("worker\nworker\nworker\nworker\nworker\n");
+            assertThat(workspace.readString("copied.txt")).isEqualTo("from this machineappended\n");
+            // Root set the container up, and left no process of its own behind.
+            assertThat(workspace.exec("ps", "-e", "-o", "user=").stdout().lines().distinct())
+                    .containsExactly("worker");
         }
     }
 
