@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 final class DaemonEnv {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** A name to its value, or to null when it is removed; in the order of the changes. */
     private final Map<String, String> changes = new LinkedHashMap<>();
@@ -61,11 +61,15 @@ final class DaemonEnv {
         StringBuilder prefix = new StringBuilder();
         changes.forEach((name, value) -> {
             if (!passed.contains(name)) {
-                prefix.append(value == null ? "unset " + name : "export " + name + "='"
-                        + value.replace("'", "'\\''") + "'").append('\n');
+                prefix.append(value == null ? "unset " + name : export(name, value)).append('\n');
             }
         });
         return prefix.length() == 0 ? command : prefix + command;
+    }
+
+    /** A shell line that exports the variable, its value quoted so that the shell takes it as it is. */
+    static String export(String name, String value) {
+        return "export " + name + "='" + value.replace("'", "'\\''") + "'";
     }
 
     private static String checked(String name) {

@@ -85,7 +85,8 @@ public final class DaytonaServer implements AutoCloseable {
         this.isolation = b.dockerImage != null ? "container" : isolation(b.isolation);
         this.cages = b.dockerImage == null ? ProcessCages.create() : null;
         this.sandboxes = new Sandboxes(root, b.dockerImage != null ? new DockerRuntime(b.dockerImage)
-                : isolation.equals(NAMESPACES) ? new NamespaceRuntime(cages, BWRAP) : new DirectoryRuntime(cages));
+                : isolation.equals(NAMESPACES) ? new NamespaceRuntime(cages, BWRAP) : new DirectoryRuntime(cages),
+                previews);
         this.rateLimits = new RateLimits(b.rateLimitPerMinute);
         this.startDelay = b.startDelay;
         this.clock = new SandboxClock(b.intervalMinute);

@@ -3,11 +3,14 @@ package dev.magpie.daytona.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +19,20 @@ import java.util.concurrent.TimeUnit;
  * Commands run in a Docker container per sandbox, started from one image with the sandbox's directory mounted as
  * its home ({@value #HOME}), through the {@code docker} command. Each command carries a marker variable, so that
  * killing it kills exactly its processes inside the container.
+ *
+ * <p>Variables never go on a {@code docker} command line, which every user of the machine can read: each command's
+ * (the sandbox's, the request's and those {@code POST /env} set) are written to a file of mode 0600 in a directory
+ * beside the home, mounted at {@value #VARIABLES}, which the command's shell reads and deletes before anything
+ * else runs.
  */
 final class DockerRuntime implements SandboxRuntime {
 
     static final String HOME = DaytonaHome.PATH;
     /** Set on each process, to find and kill what it started; never part of a session's saved variables. */
     static final String MARKER = "MAGPIE_DAYTONA_CMD";
+    /** Where the container sees the directory of the files that hand each command its variables. */
+    static final String VARIABLES = "/run/magpie-variables";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final String image;
     private final Map<Long, String> markers = new ConcurrentHashMap<>();
@@ -33,7 +44,7 @@ final class DockerRuntime implements SandboxRuntime {
     /** Whether a Docker engine answers and has the image. */
     static boolean available(String image) {
         try {
-            return run(List.of("docker", "image", "inspect", image), 20) == 0;
+            return run(List.of("docker", "image", "inspect", image), 20).code() == 0;
         } catch (IOException e) {
             return false;
         }
@@ -41,13 +52,14 @@ final class DockerRuntime implements SandboxRuntime {
 
     @Override
     public void start(LocalSandbox sandbox) throws IOException {
-        List<String> command = new ArrayList<>(List.of("docker", "run", "-d", "--init", "--name", container(sandbox),
+        List<String> command = List.of("docker", "run", "-d", "--init", "--name", container(sandbox),
                 "--label", "dev.magpie.daytona-server=sandbox", "-v", sandbox.directory + ":" + HOME, "-w", HOME,
-                "-e", "HOME=" + HOME));
-        sandbox.env.forEach((k, v) -> command.addAll(List.of("-e", k + "=" + v)));
-        command.addAll(List.of("--entrypoint", "sleep", image, "infinity"));
-        if (run(command, 120) != 0) {
-            throw new IOException("docker run of image " + image + " failed for sandbox " + sandbox.id);
+                "-v", Files.createDirectories(variables(sandbox)) + ":" + VARIABLES, "-e", "HOME=" + HOME,
+                "--entrypoint", "sleep", image, "infinity");
+        Result result = run(command, 120);
+        if (result.code() != 0) {
+            throw new IOException("docker run of image " + image + " failed for sandbox " + sandbox.id + ": "
+                    + result.output());
         }
     }
 
@@ -55,18 +67,64 @@ final class DockerRuntime implements SandboxRuntime {
     public Process exec(LocalSandbox sandbox, String command, String cwd, Map<String, String> env,
                         boolean mergeStderr, Path output) throws IOException {
         String marker = UUID.randomUUID().toString();
-        List<String> args = new ArrayList<>(List.of("docker", "exec", "-i", "-w",
-                cwd == null ? HOME : cwd.startsWith("/") ? cwd : HOME + "/" + cwd, "-e", MARKER + "=" + marker));
-        env.forEach((k, v) -> args.addAll(List.of("-e", k + "=" + v)));
-        args.addAll(List.of(container(sandbox), "sh", "-c", sandbox.daemonEnv.wrap(command, env.keySet())));
+        Path variables = writeVariables(sandbox, marker, env);
+        String handedOver = VARIABLES + "/" + marker;
+        List<String> args = List.of("docker", "exec", "-i", "-w",
+                cwd == null ? HOME : cwd.startsWith("/") ? cwd : HOME + "/" + cwd, "-e", MARKER + "=" + marker,
+                container(sandbox), "sh", "-c", ". " + handedOver + " && rm -f " + handedOver + " || exit 125\n"
+                        + command);
         ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(mergeStderr);
         if (output != null) {
             builder.redirectOutput(output.toFile());
         }
-        Process process = builder.start();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            Files.deleteIfExists(variables);
+            throw e;
+        }
         markers.put(process.pid(), marker);
-        process.onExit().thenRun(() -> markers.remove(process.pid()));
+        process.onExit().thenRun(() -> {
+            markers.remove(process.pid());
+            deleteQuietly(variables); // left when the command could not start in the container
+        });
         return process;
+    }
+
+    /**
+     * Writes the command's variables as shell lines to a file only the server's user may read: the sandbox's,
+     * then the request's, then what {@code POST /env} changed, which a variable of the request overrides.
+     */
+    private static Path writeVariables(LocalSandbox sandbox, String marker, Map<String, String> env)
+            throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (Map<String, String> variables : List.of(sandbox.env, env)) {
+            for (Map.Entry<String, String> variable : variables.entrySet()) {
+                if (!DaemonEnv.NAME.matcher(variable.getKey()).matches()) {
+                    throw new IOException("'" + variable.getKey() + "' is not a variable name a shell can set; use "
+                            + "letters, digits and underscores, not starting with a digit");
+                }
+                lines.append(DaemonEnv.export(variable.getKey(), variable.getValue())).append('\n');
+            }
+        }
+        lines.append(sandbox.daemonEnv.wrap("", env.keySet()));
+        Path file = Files.createFile(variables(sandbox).resolve(marker),
+                PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        Files.writeString(file, lines, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static Path variables(LocalSandbox sandbox) {
+        return sandbox.directory.resolveSibling(".variables");
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // deleted with the sandbox's directory at the latest
+        }
     }
 
     @Override
@@ -116,19 +174,16 @@ final class DockerRuntime implements SandboxRuntime {
     @Override
     public String address(LocalSandbox sandbox) {
         try {
-            Process p = new ProcessBuilder("docker", "inspect", "-f",
-                    "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", container(sandbox))
-                    .redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (p.waitFor() != 0 || output.isEmpty()) {
-                throw new IOException("no address (" + output + ")");
+            Result result = run(List.of("docker", "inspect", "-f",
+                    "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", container(sandbox)), 30);
+            if (result.code() != 0 || result.output().isEmpty()) {
+                throw new IOException("docker inspect found no address (" + result.output() + ")");
             }
-            return output.split(" ")[0];
+            return result.output().split(" ")[0];
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not find the address of container " + container(sandbox), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException("interrupted", e));
+            throw new UncheckedIOException(new IOException("Could not find the address of container "
+                    + container(sandbox) + ": " + e.getMessage() + "; check that the sandbox is started and that "
+                    + "'docker info' answers", e));
         }
     }
 
@@ -136,23 +191,36 @@ final class DockerRuntime implements SandboxRuntime {
         return "magpie-daytona-" + sandbox.id;
     }
 
-    private static int run(List<String> command, int timeoutSeconds) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    /**
+     * Runs a {@code docker} command to its end, its output (stderr merged) kept in a file, so that the deadline
+     * holds even while the command keeps its output open.
+     */
+    private static Result run(List<String> command, int timeoutSeconds) throws IOException {
+        Path output = Files.createTempFile("magpie-docker-", ".out");
         try {
-            byte[] output = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            try {
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException("'" + String.join(" ", command.subList(0, 2)) + "' did not end within "
+                            + timeoutSeconds + " s: the Docker engine does not answer; check it with 'docker info'");
+                }
+            } catch (InterruptedException e) {
                 p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " took over " + timeoutSeconds + " s");
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while '" + String.join(" ", command.subList(0, 2)) + "' ran", e);
             }
-            if (p.exitValue() != 0 && output.length > 0) {
-                System.err.println(String.join(" ", command.subList(0, 3)) + ": "
-                        + new String(output, StandardCharsets.UTF_8).strip());
+            Result result = new Result(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8).strip());
+            if (result.code() != 0 && !result.output().isEmpty()) {
+                System.err.println(String.join(" ", command.subList(0, 3)) + ": " + result.output());
             }
-            return p.exitValue();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            return result;
+        } finally {
+            Files.deleteIfExists(output);
         }
+    }
+
+    /** A finished {@code docker} command: its exit code and output. */
+    private record Result(int code, String output) {
     }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
  * The sandbox lifecycle: the control-plane routes that stop, start, archive and recover a sandbox, replace its
  * labels and set its auto-stop, auto-archive and auto-delete intervals; and the enforcement of auto-stop and
  * auto-delete on the {@link SandboxClock}. Stopping ends every process of the sandbox (its sessions go with them)
- * and keeps its files; starting makes it ready again after the server's start delay. Every state change is
+ * and closes its preview ports, and keeps its files; starting makes it ready again after the server's start delay. Every state change is
  * announced on the {@link EventGateway}.
  */
 final class Lifecycle {
@@ -101,6 +101,7 @@ final class Lifecycle {
             return;
         }
         sandbox.killAll();
+        server.previews().close(sandbox);
         sandbox.runtime.stop(sandbox);
         sandbox.halt("stopped", server.clock().now());
         server.events().announce(sandbox, before);

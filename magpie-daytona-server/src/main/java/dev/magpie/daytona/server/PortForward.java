@@ -1,5 +1,6 @@
 package dev.magpie.daytona.server;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,42 +10,39 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * A port of this machine that forwards each connection to a sandbox's port, bytes both ways. When the sandbox's
- * port refuses, the caller gets {@code 502 Bad Gateway}, as from Daytona's proxy; once the sandbox is gone the
- * forward closes itself.
+ * A port of this machine that forwards each connection to a sandbox's port, bytes both ways. The sandbox's address
+ * is asked for at the first connection while the sandbox runs, and kept: the forward is closed when the sandbox
+ * stops or is deleted, so that a restarted sandbox (whose container may have another address) gets a new one. When
+ * the sandbox is not running or its port refuses, the caller gets {@code 502 Bad Gateway}, as from Daytona's proxy.
  */
 final class PortForward {
 
-    private static final byte[] BAD_GATEWAY = ("HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\n"
-            + "Content-Length: 31\r\nConnection: close\r\n\r\nNothing listens on that port.\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
-
     private final ServerSocket listener;
-    private final String address;
+    /** The sandbox's address, or null while it is not running. */
+    private final Supplier<String> address;
     private final int port;
-    private final BooleanSupplier alive;
-    private final Runnable onClose;
+    /** Every connection still open, both sides: closing the forward ends them, and their threads. */
+    private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
+    private volatile String resolved;
 
-    private PortForward(ServerSocket listener, String address, int port, BooleanSupplier alive, Runnable onClose) {
+    private PortForward(ServerSocket listener, Supplier<String> address, int port) {
         this.listener = listener;
         this.address = address;
         this.port = port;
-        this.alive = alive;
-        this.onClose = onClose;
     }
 
-    /**
-     * Opens a forward on {@code host}, a free port, to {@code port} at {@code address}, for as long as the sandbox is
-     * {@code alive}.
-     */
-    static PortForward open(String host, String address, int port, BooleanSupplier alive, Runnable onClose) {
+    /** Opens a forward on {@code host}, a free port, to {@code port} at the sandbox's {@code address}. */
+    static PortForward open(String host, Supplier<String> address, int port) {
         try {
             ServerSocket listener = new ServerSocket();
             listener.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 64);
-            PortForward forward = new PortForward(listener, address, port, alive, onClose);
+            PortForward forward = new PortForward(listener, address, port);
+            forward.open.add(listener);
             daemon("magpie-preview-" + port, forward::accept);
             return forward;
         } catch (IOException e) {
@@ -57,13 +55,9 @@ final class PortForward {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listener.getLocalPort();
     }
 
+    /** Stops listening and ends every connection. */
     void close() {
-        try {
-            listener.close();
-        } catch (IOException e) {
-            // nothing more to release
-        }
-        onClose.run();
+        open.forEach(this::closeQuietly);
     }
 
     private void accept() {
@@ -74,34 +68,62 @@ final class PortForward {
             } catch (IOException e) {
                 return; // closed
             }
+            open.add(client);
+            if (listener.isClosed()) { // closed meanwhile: this connection was not among those it ended
+                closeQuietly(client);
+                return;
+            }
             daemon("magpie-preview-" + port + "-connection", () -> serve(client));
         }
     }
 
     private void serve(Socket client) {
-        if (!alive.getAsBoolean()) {
-            closeQuietly(client);
-            close();
+        String target = target();
+        if (target == null) {
+            refuse(client, "The sandbox is not running.");
             return;
         }
         Socket upstream = new Socket();
+        open.add(upstream);
         try {
-            upstream.connect(new InetSocketAddress(address, port), 5000);
+            upstream.connect(new InetSocketAddress(target, port), 5000);
         } catch (IOException e) {
-            try (client; OutputStream out = client.getOutputStream()) {
-                out.write(BAD_GATEWAY);
-            } catch (IOException ignored) {
-                // the caller went away
-            }
             closeQuietly(upstream);
+            refuse(client, "Nothing listens on that port.");
             return;
         }
         daemon("magpie-preview-" + port + "-up", () -> pump(client, upstream));
         pump(upstream, client);
     }
 
+    private String target() {
+        String known = resolved;
+        if (known == null) {
+            try {
+                known = address.get();
+            } catch (UncheckedIOException e) {
+                return null; // as good as not running: the next connection asks again
+            }
+            resolved = known;
+        }
+        return known;
+    }
+
+    private void refuse(Socket client, String why) {
+        String body = why + "\r\n";
+        String reply = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body;
+        try (OutputStream out = client.getOutputStream()) {
+            out.write(reply.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException ignored) {
+            // the caller went away
+        } finally {
+            closeQuietly(client);
+        }
+    }
+
     /** Copies until either side ends, then closes both, so the other direction ends too. */
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to) {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             byte[] buffer = new byte[16 * 1024];
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
@@ -122,7 +144,8 @@ final class PortForward {
         thread.start();
     }
 
-    private static void closeQuietly(Socket socket) {
+    private void closeQuietly(Closeable socket) {
+        open.remove(socket);
         try {
             socket.close();
         } catch (IOException e) {

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code GET /api/sandbox/{id}/ports/{port}/preview-url}: the preview URL of a sandbox's port. Daytona answers with
  * a host name per port on its proxy domain; this server answers with a port of its own host that forwards every
  * connection to the sandbox's port ({@link PortForward}), opened at the first request for that port and closed
- * with the server, or at the first connection after the sandbox is gone.
+ * when the sandbox stops or is deleted, or with the server. After a restart the URL is asked for again: a new
+ * forward reaches the sandbox where it runs now.
  */
 final class PreviewPorts {
 
@@ -43,9 +44,14 @@ final class PreviewPorts {
         String host = URI.create(server.origin()).getHost();
         PortForward forward;
         try {
-            forward = forwards.computeIfAbsent(sandbox.id + ":" + port, key -> PortForward.open(host,
-                    sandbox.runtime.address(sandbox), target, () -> server.sandboxes().find(sandbox.id).isPresent(),
-                    () -> forwards.remove(key)));
+            synchronized (sandbox) { // a delete closes the forwards under this lock: none opens after it
+                if (sandbox.state().equals("destroying")) {
+                    call.apiError(404, "Sandbox with ID or name " + idOrName + " not found");
+                    return;
+                }
+                forward = forwards.computeIfAbsent(sandbox.id + ":" + port, key -> PortForward.open(host,
+                        () -> address(sandbox), target));
+            }
         } catch (java.io.UncheckedIOException e) {
             call.apiError(500, "Could not open a preview port for port " + port + ": " + e.getCause().getMessage());
             return;
@@ -53,6 +59,29 @@ final class PreviewPorts {
         call.json(200, Map.of("sandboxId", sandbox.id, "url", forward.url(),
                 "token", UUID.nameUUIDFromBytes(forward.url().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                         .toString()));
+    }
+
+    /**
+     * Closes the sandbox's forwards; called under the sandbox's lock as it stops or is deleted, the lock under which
+     * a forward asks for its address, so that no forward keeps an address from before.
+     */
+    void close(LocalSandbox sandbox) {
+        forwards.entrySet().removeIf(forward -> {
+            if (!forward.getKey().startsWith(sandbox.id + ":")) {
+                return false;
+            }
+            forward.getValue().close();
+            return true;
+        });
+    }
+
+    /** Where the sandbox's ports are reached, or null while it is stopped, archived or being deleted. */
+    private static String address(LocalSandbox sandbox) {
+        synchronized (sandbox) {
+            String state = sandbox.state();
+            return state.equals("stopped") || state.equals("archived") || state.equals("destroying") ? null
+                    : sandbox.runtime.address(sandbox);
+        }
     }
 
     /** Closes every forward; for the server's close. */

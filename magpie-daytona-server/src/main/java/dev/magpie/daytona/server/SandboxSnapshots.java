@@ -3,6 +3,7 @@ package dev.magpie.daytona.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,6 +27,8 @@ final class SandboxSnapshots {
     private final DaytonaServer server;
     /** The snapshots taken, by name: their description. */
     private final Map<String, Map<String, Object>> taken = new ConcurrentHashMap<>();
+    /** The names of the snapshots being copied: one copy per name, copies of other names run meanwhile. */
+    private final Set<String> copying = ConcurrentHashMap.newKeySet();
 
     SandboxSnapshots(DaytonaServer server) {
         this.server = server;
@@ -76,22 +80,44 @@ final class SandboxSnapshots {
         }
         Path template = sandbox.get().directory.getParent().getParent().resolve(".snapshots")
                 .resolve(UUID.randomUUID().toString());
-        synchronized (this) {
-            if (server.snapshots().containsKey(name)) {
-                call.apiError(409, "Snapshot with name " + name + " already exists");
-                return;
+        // Claimed before the check: a copy of the same name that ends meanwhile is registered before it lets go.
+        if (!copying.add(name) || server.snapshots().containsKey(name)) {
+            copying.remove(name);
+            call.apiError(409, "Snapshot with name " + name + " already exists");
+            return;
+        }
+        try {
+            Sandboxes.copyTree(sandbox.get().directory, template);
+            synchronized (this) {
+                taken.put(name, describe(UUID.randomUUID().toString(), name, sandbox.get().id));
+                server.snapshots().put(name, Optional.of(template));
             }
-            try {
-                Sandboxes.copyTree(sandbox.get().directory, template);
-            } catch (IOException | UncheckedIOException e) {
-                Sandboxes.deleteTree(template);
-                call.apiError(500, "Could not copy sandbox " + idOrName + " into a snapshot: " + e.getMessage());
-                return;
-            }
-            taken.put(name, describe(UUID.randomUUID().toString(), name, sandbox.get().id));
-            server.snapshots().put(name, Optional.of(template));
+        } catch (IOException | UncheckedIOException e) {
+            Sandboxes.deleteTree(template);
+            call.apiError(500, "Could not copy sandbox " + idOrName + " into snapshot " + name + ": "
+                    + failure(sandbox.get(), e));
+            return;
+        } finally {
+            copying.remove(name);
         }
         call.json(200, sandbox.get().toJson(server.toolboxProxyUrl()));
+    }
+
+    /**
+     * What failed and what to do, with paths as the sandbox sees them: the paths of this machine are none of the
+     * caller's.
+     */
+    private static String failure(LocalSandbox sandbox, Exception e) {
+        Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
+        String why = cause instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                : cause.getClass().getSimpleName();
+        if (cause instanceof FileSystemException f && f.getFile() != null
+                && Path.of(f.getFile()).startsWith(sandbox.directory)) {
+            return "could not copy " + sandbox.runtime.toSandbox(sandbox, Path.of(f.getFile())) + " (" + why
+                    + "); remove or replace that file in the sandbox, then take the snapshot again";
+        }
+        return "could not write the copy (" + why + "); check the free space of the server's disk, then take the "
+                + "snapshot again";
     }
 
     private void list(Call call) throws IOException {

@@ -25,13 +25,15 @@ final class Sandboxes {
 
     private final Path root;
     private final SandboxRuntime runtime;
+    private final PreviewPorts previews;
     private final Map<String, LocalSandbox> byId = new ConcurrentHashMap<>();
     /** Name to id, claimed before the sandbox is laid out so that racing creates cannot share a name. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
 
-    Sandboxes(Path root, SandboxRuntime runtime) {
+    Sandboxes(Path root, SandboxRuntime runtime, PreviewPorts previews) {
         this.root = root;
         this.runtime = runtime;
+        this.previews = previews;
     }
 
     /**
@@ -104,11 +106,12 @@ final class Sandboxes {
         return List.copyOf(byId.values());
     }
 
-    /** Kills the sandbox's processes, removes it and deletes its directory. */
+    /** Kills the sandbox's processes, closes its preview ports, removes it and deletes its directory. */
     void delete(LocalSandbox sandbox) {
         synchronized (sandbox) {
             sandbox.markDestroying();
             sandbox.killAll();
+            previews.close(sandbox);
         }
         byId.remove(sandbox.id);
         names.remove(sandbox.name, sandbox.id);

@@ -1,17 +1,20 @@
 package dev.magpie.daytona.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** A sandbox port's preview URL forwards to the port; refusals name what was wrong. */
@@ -42,6 +45,70 @@ class PreviewPortsTest {
             HttpResponse<String> nothing = ServerCalls.HTTP.send(HttpRequest.newBuilder(url).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(nothing.statusCode()).isEqualTo(502);
+        }
+    }
+
+    @Test
+    void aDeleteClosesTheForwardAndItsConnectionsAndThePreviewUrlIsThenRefused() throws Exception {
+        try (DaytonaServer server = DaytonaServer.start(); ServerSocket service = new ServerSocket(0)) {
+            ServerCalls calls = new ServerCalls(server);
+            String id = calls.started("{}");
+            int port = service.getLocalPort();
+            String route = "/api/sandbox/" + id + "/ports/" + port + "/preview-url";
+            URI url = URI.create(calls.json("GET", route, null).path("url").asText());
+            service.setSoTimeout(60_000);
+            try (Socket client = new Socket(url.getHost(), url.getPort()); Socket forwarded = service.accept()) {
+                client.setSoTimeout(60_000);
+
+                assertThat(calls.call("DELETE", "/api/sandbox/" + id, null).statusCode()).isEqualTo(200);
+
+                assertThat(client.getInputStream().read()).as("the open connection, ended").isEqualTo(-1);
+            }
+            HttpResponse<String> refused = calls.call("GET", route, null);
+            assertThat(refused.statusCode()).isEqualTo(404);
+            assertThat(refused.body()).contains("Sandbox with ID or name " + id + " not found");
+            assertThatThrownBy(() -> new Socket(url.getHost(), url.getPort()).close())
+                    .as("a connection to the closed forward").isInstanceOf(ConnectException.class);
+            awaitNoThread("magpie-preview-" + port);
+        }
+    }
+
+    @Test
+    void aPreviewAskedForWhileTheSandboxIsStoppedAnswers502UntilTheSandboxIsStartedAgain() throws Exception {
+        try (DaytonaServer server = DaytonaServer.start(); ServerSocket service = new ServerSocket(0)) {
+            ServerCalls calls = new ServerCalls(server);
+            String id = calls.started("{}");
+            assertThat(calls.call("POST", "/api/sandbox/" + id + "/stop", null).statusCode()).isEqualTo(200);
+            URI url = URI.create(calls.json("GET", "/api/sandbox/" + id + "/ports/" + service.getLocalPort()
+                    + "/preview-url", null).path("url").asText());
+
+            HttpResponse<String> stopped = ServerCalls.HTTP.send(HttpRequest.newBuilder(url)
+                    .timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(calls.call("POST", "/api/sandbox/" + id + "/start", null).statusCode()).isEqualTo(200);
+            calls.awaitStarted(id);
+            Thread answering = new Thread(() -> answerOnce(service));
+            answering.start();
+            HttpResponse<String> started = ServerCalls.HTTP.send(HttpRequest.newBuilder(url).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            answering.join();
+
+            assertThat(stopped.statusCode()).isEqualTo(502);
+            assertThat(stopped.body()).contains("The sandbox is not running");
+            assertThat(started.statusCode()).isEqualTo(200);
+            assertThat(started.body()).isEqualTo("from the sandbox");
+        }
+    }
+
+    /** Waits until no thread of the forward to the port runs: they end once it is closed. */
+    static void awaitNoThread(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals(name) || t.getName().startsWith(name + "-"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("threads named " + name + "* still run 30 s after the forward closed");
+            }
+            Thread.sleep(20);
         }
     }
 

@@ -44,6 +44,12 @@ final class ServerCalls {
     /** Creates a sandbox and waits until it is started; fails with the last state past the deadline. */
     String started(String body) throws IOException, InterruptedException {
         String id = json("POST", "/api/sandbox", body).path("id").asText();
+        awaitStarted(id);
+        return id;
+    }
+
+    /** Waits until the sandbox is started; fails with the last state past the deadline. */
+    void awaitStarted(String id) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         String state = "";
         while (!(state = json("GET", "/api/sandbox/" + id, null).path("state").asText()).equals("started")) {
@@ -52,6 +58,5 @@ final class ServerCalls {
             }
             Thread.sleep(10);
         }
-        return id;
     }
 }
