@@ -260,9 +260,10 @@ public interface ServiceContract extends ConformanceFixture {
         BackgroundProcess stopped = workspace().startShell("sleep 1717");
         stopped.stop(Duration.ZERO);
         assertThat(stopped.isRunning()).isFalse();
-        assertThat(workspace().exec("sh", "-c", "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo;"
-                + " done 2>/dev/null | grep -c '^sleep 1717' || true").stdout().trim())
-                .as("processes of the stopped command left").isEqualTo("0");
+        assertThat(workspace().exec("sh", "-c", "for p in /proc/[0-9]*; do c=$(tr '\\0' ' ' < $p/cmdline);"
+                + " case \"$c\" in 'sleep 1717'*) echo \"${p#/proc/} $(cut -d' ' -f3,4 $p/stat) $c\";; esac;"
+                + " done 2>/dev/null").stdout())
+                .as("processes of the stopped command left (pid, state, parent, command)").isEmpty();
 
         Workspace ws = fresh(java.util.Map.of());
         BackgroundProcess destroyed = ws.startShell("sleep 1718");

@@ -17,23 +17,28 @@ public final class ShellSignal {
      * that left with setsid takes its group along). The environment is not readable across user namespaces (a
      * sandbox per command), which is why the command runs under a shell carrying the marker among its arguments
      * ({@link #marked}); the environment still finds a daemon that left the tree. The marker arrives as name and
-     * value apart, so that this script's own arguments never match it. The rounds repeat for SIGKILL, so that a
-     * process forked while the first round ran is caught by the next.
+     * value apart, so that this script's own arguments never match it. For SIGKILL the tree is first stopped
+     * (SIGSTOP) and looked at again until no new process appears: a child forked between a look and the kill would
+     * otherwise lose its killed parent, and with it the only way to find it where environments cannot be read.
      */
     private static final String SCRIPT = String.join("\n",
-            "m=$1=$2; s=$3; rounds=$4; nl='",
+            "m=$1=$2; s=$3; nl='",
             "'",
+            "found=",
+            "for p in /proc/[0-9]*; do",
+            "  n=${p#/proc/}; [ \"$n\" = $$ ] && continue",
+            "  e=$(tr '\\0' '\\n' 2>/dev/null < \"$p/environ\")",
+            "  a=$(tr '\\0' '\\n' 2>/dev/null < \"$p/cmdline\")",
+            "  case \"$nl$e$nl$a$nl\" in *\"$nl$m$nl\"*) found=\"$found $n\";; esac",
+            "done",
+            "[ -n \"$found\" ] || exit 0",
+            "held=; rounds=50",
             "while [ \"$rounds\" -gt 0 ]; do",
-            "  rounds=$((rounds - 1)); found=; kids=",
+            "  rounds=$((rounds - 1)); kids=",
             "  for p in /proc/[0-9]*; do",
-            "    n=${p#/proc/}; [ \"$n\" = $$ ] && continue",
             "    read -r st 2>/dev/null < \"$p/stat\" || continue",
-            "    st=${st##*) }; set -- $st; kids=\"$kids$2:$n \"",
-            "    e=$(tr '\\0' '\\n' 2>/dev/null < \"$p/environ\")",
-            "    a=$(tr '\\0' '\\n' 2>/dev/null < \"$p/cmdline\")",
-            "    case \"$nl$e$nl$a$nl\" in *\"$nl$m$nl\"*) found=\"$found $n\";; esac",
+            "    st=${st##*) }; set -- $st; kids=\"$kids$2:${p#/proc/} \"",
             "  done",
-            "  [ -n \"$found\" ] || break",
             "  all=; next=$found",
             "  while [ -n \"$next\" ]; do",
             "    all=\"$all $next\"; now=$next; next=",
@@ -41,8 +46,14 @@ public final class ShellSignal {
             "      for q in $now; do [ \"${k%%:*}\" = \"$q\" ] && next=\"$next ${k#*:}\"; done",
             "    done",
             "  done",
-            "  for n in $all; do kill -s \"$s\" -- \"-$n\" 2>/dev/null; kill -s \"$s\" \"$n\" 2>/dev/null; done",
-            "done");
+            "  [ \"$s\" = KILL ] || break",
+            "  new=",
+            "  for n in $all; do case \" $held \" in *\" $n \"*) ;; *) new=\"$new $n\";; esac; done",
+            "  [ -n \"$new\" ] || break",
+            "  for n in $new; do kill -s STOP \"$n\" 2>/dev/null; done",
+            "  held=\"$held $new\"",
+            "done",
+            "for n in $all; do kill -s \"$s\" -- \"-$n\" 2>/dev/null; kill -s \"$s\" \"$n\" 2>/dev/null; done");
     private static final String CANNOT_START = "magpie: cannot start: ";
     /** Passes the exit status on rather than exec'ing the command, so that the marked shell stays its parent. */
     private static final String WRAPPER = String.join("\n",
@@ -57,7 +68,7 @@ public final class ShellSignal {
     public static ExecRequest request(String marker, boolean force) {
         int equals = marker.indexOf('=');
         return ExecRequest.builder("sh", "-c", SCRIPT, "magpie-signal", marker.substring(0, equals),
-                marker.substring(equals + 1), force ? "KILL" : "TERM", force ? "20" : "1")
+                marker.substring(equals + 1), force ? "KILL" : "TERM")
                 .timeout(Duration.ofSeconds(30)).build();
     }
 
