@@ -50,6 +50,14 @@ final class ControlPlane {
                     && call.method.equals("GET")) {
                 server.previews().handle(call, parts[1], parts[3]);
                 return;
+            } else if (parts.length == 5 && parts[2].equals("ports") && parts[4].equals("signed-preview-url")
+                    && call.method.equals("GET")) {
+                server.previews().handleSigned(call, parts[1], parts[3]);
+                return;
+            } else if (parts.length == 7 && parts[2].equals("ports") && parts[4].equals("signed-preview-url")
+                    && parts[6].equals("expire") && call.method.equals("POST")) {
+                server.previews().expire(call, parts[1], parts[3], parts[5]);
+                return;
             } else if (parts.length == 3 && parts[2].equals("toolbox-proxy-url") && call.method.equals("GET")) {
                 Optional<LocalSandbox> sandbox = find(call, parts[1]);
                 if (sandbox.isPresent()) {

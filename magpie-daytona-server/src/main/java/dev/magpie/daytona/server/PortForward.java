@@ -29,19 +29,29 @@ final class PortForward {
     /** Every connection still open, both sides: closing the forward ends them, and their threads. */
     private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
     private volatile String resolved;
+    /** The {@link System#nanoTime()} from which the forward closes at its next connection. */
+    private final long expiresAt;
+    private final Runnable onExpiry;
 
-    private PortForward(ServerSocket listener, Supplier<String> address, int port) {
+    private PortForward(ServerSocket listener, Supplier<String> address, int port, long expiresAt,
+                        Runnable onExpiry) {
         this.listener = listener;
         this.address = address;
         this.port = port;
+        this.expiresAt = expiresAt;
+        this.onExpiry = onExpiry;
     }
 
-    /** Opens a forward on {@code host}, a free port, to {@code port} at the sandbox's {@code address}. */
-    static PortForward open(String host, Supplier<String> address, int port) {
+    /**
+     * Opens a forward on {@code host}, a free port, to {@code port} at the sandbox's {@code address}; a connection
+     * after {@code expiresAt} (a {@link System#nanoTime()}, {@link Long#MAX_VALUE} for never) closes it, and then
+     * {@code onExpiry} runs.
+     */
+    static PortForward open(String host, Supplier<String> address, int port, long expiresAt, Runnable onExpiry) {
         try {
             ServerSocket listener = new ServerSocket();
             listener.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 64);
-            PortForward forward = new PortForward(listener, address, port);
+            PortForward forward = new PortForward(listener, address, port, expiresAt, onExpiry);
             forward.open.add(listener);
             daemon("magpie-preview-" + port, forward::accept);
             return forward;
@@ -69,6 +79,10 @@ final class PortForward {
                 return; // closed
             }
             open.add(client);
+            if (expiresAt != Long.MAX_VALUE && System.nanoTime() - expiresAt > 0) {
+                close();
+                onExpiry.run();
+            }
             if (listener.isClosed()) { // closed meanwhile: this connection was not among those it ended
                 closeQuietly(client);
                 return;

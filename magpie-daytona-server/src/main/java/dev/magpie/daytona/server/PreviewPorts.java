@@ -23,7 +23,68 @@ final class PreviewPorts {
         this.server = server;
     }
 
+    /** {@code GET .../preview-url}: one forward per port, the same URL each time, its token as Daytona gives it. */
     void handle(Call call, String idOrName, String portText) throws IOException {
+        int port = port(call, portText);
+        LocalSandbox sandbox = port < 0 ? null : sandbox(call, idOrName);
+        if (sandbox == null) {
+            return;
+        }
+        PortForward forward = open(call, sandbox, port, sandbox.id + ":" + port, Long.MAX_VALUE);
+        if (forward != null) {
+            call.json(200, Map.of("sandboxId", sandbox.id, "url", forward.url(), "token", UUID.nameUUIDFromBytes(
+                    forward.url().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString()));
+        }
+    }
+
+    /**
+     * {@code GET .../signed-preview-url?expiresInSeconds=N} (60 by default): a URL that needs no header, as
+     * Daytona's carries its token in the host name; here a forward of its own, which closes once it expires or is
+     * expired by {@link #expire}.
+     */
+    void handleSigned(Call call, String idOrName, String portText) throws IOException {
+        String given = call.params.getOrDefault("expiresInSeconds", "60");
+        long seconds;
+        try {
+            seconds = Long.parseLong(given);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 1) {
+            call.apiError(400, "expiresInSeconds must be a whole number of seconds from 1, was '" + given + "'");
+            return;
+        }
+        int port = port(call, portText);
+        LocalSandbox sandbox = port < 0 ? null : sandbox(call, idOrName);
+        if (sandbox == null) {
+            return;
+        }
+        String token = UUID.randomUUID().toString().replace("-", "");
+        long expiresAt = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(Math.min(seconds,
+                java.util.concurrent.TimeUnit.DAYS.toSeconds(3650)));
+        PortForward forward = open(call, sandbox, port, sandbox.id + ":" + port + ":" + token, expiresAt);
+        if (forward != null) {
+            call.json(200, Map.of("sandboxId", sandbox.id, "port", port, "token", token, "url", forward.url()));
+        }
+    }
+
+    /** {@code POST .../signed-preview-url/{token}/expire}: closes that signed URL's forward. */
+    void expire(Call call, String idOrName, String portText, String token) throws IOException {
+        int port = port(call, portText);
+        LocalSandbox sandbox = port < 0 ? null : sandbox(call, idOrName);
+        if (sandbox == null) {
+            return;
+        }
+        PortForward forward = forwards.remove(sandbox.id + ":" + port + ":" + token);
+        if (forward == null) {
+            call.apiError(404, "No signed preview URL with that token for port " + port + " of sandbox " + sandbox.id);
+            return;
+        }
+        forward.close();
+        call.empty(200);
+    }
+
+    private static int port(Call call, String portText) throws IOException {
         int port;
         try {
             port = Integer.parseInt(portText);
@@ -32,33 +93,37 @@ final class PreviewPorts {
         }
         if (port < 1 || port > 65535) {
             call.apiError(400, "port must be a number from 1 to 65535, was '" + portText + "'");
-            return;
+            return -1;
         }
+        return port;
+    }
+
+    private LocalSandbox sandbox(Call call, String idOrName) throws IOException {
         Optional<LocalSandbox> found = server.sandboxes().find(idOrName);
         if (found.isEmpty()) {
             call.apiError(404, "Sandbox with ID or name " + idOrName + " not found");
-            return;
+            return null;
         }
-        LocalSandbox sandbox = found.get();
-        int target = port;
+        return found.get();
+    }
+
+    /** The forward under {@code key}, opened now if there is none; null when a reply already says why not. */
+    private PortForward open(Call call, LocalSandbox sandbox, int port, String key, long expiresAt)
+            throws IOException {
         String host = URI.create(server.origin()).getHost();
-        PortForward forward;
         try {
             synchronized (sandbox) { // a delete closes the forwards under this lock: none opens after it
                 if (sandbox.state().equals("destroying")) {
-                    call.apiError(404, "Sandbox with ID or name " + idOrName + " not found");
-                    return;
+                    call.apiError(404, "Sandbox with ID or name " + sandbox.id + " not found");
+                    return null;
                 }
-                forward = forwards.computeIfAbsent(sandbox.id + ":" + port, key -> PortForward.open(host,
-                        () -> address(sandbox), target));
+                return forwards.computeIfAbsent(key, k -> PortForward.open(host, () -> address(sandbox), port,
+                        expiresAt, () -> forwards.remove(k)));
             }
         } catch (java.io.UncheckedIOException e) {
             call.apiError(500, "Could not open a preview port for port " + port + ": " + e.getCause().getMessage());
-            return;
+            return null;
         }
-        call.json(200, Map.of("sandboxId", sandbox.id, "url", forward.url(),
-                "token", UUID.nameUUIDFromBytes(forward.url().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                        .toString()));
     }
 
     /**

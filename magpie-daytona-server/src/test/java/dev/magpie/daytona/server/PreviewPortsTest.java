@@ -113,6 +113,44 @@ class PreviewPortsTest {
     }
 
     @Test
+    void aSignedPreviewUrlServesUntilItExpiresAndThenRefusesConnections() throws Exception {
+        try (DaytonaServer server = DaytonaServer.start(); ServerSocket service = new ServerSocket(0)) {
+            ServerCalls calls = new ServerCalls(server);
+            String id = calls.started("{}");
+            JsonNode signed = calls.json("GET", "/api/sandbox/" + id + "/ports/" + service.getLocalPort()
+                    + "/signed-preview-url?expiresInSeconds=1", null);
+            URI url = URI.create(signed.path("url").asText());
+            assertThat(signed.path("port").asInt()).isEqualTo(service.getLocalPort());
+            assertThat(signed.path("token").asText()).isNotBlank();
+
+            Thread answering = new Thread(() -> answerOnce(service));
+            answering.start();
+            HttpResponse<String> served = ServerCalls.HTTP.send(HttpRequest.newBuilder(url).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            answering.join();
+            assertThat(served.body()).isEqualTo("from the sandbox");
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                try (Socket client = new Socket(url.getHost(), url.getPort())) {
+                    client.setSoTimeout(200);
+                    client.getInputStream().read(); // ended by the forward once it expired
+                } catch (java.net.SocketTimeoutException e) {
+                    // still served: nobody answers upstream
+                } catch (ConnectException e) {
+                    break;
+                }
+                assertThat(System.nanoTime()).as("the signed URL refused 30 s after it expired").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            HttpResponse<String> expireAgain = calls.call("POST", "/api/sandbox/" + id + "/ports/"
+                    + service.getLocalPort() + "/signed-preview-url/" + signed.path("token").asText() + "/expire",
+                    null);
+            assertThat(expireAgain.statusCode()).as("an expired token is gone").isEqualTo(404);
+        }
+    }
+
+    @Test
     void anUnknownSandboxOrABadPortIsRefused() throws Exception {
         try (DaytonaServer server = DaytonaServer.start()) {
             ServerCalls calls = new ServerCalls(server);

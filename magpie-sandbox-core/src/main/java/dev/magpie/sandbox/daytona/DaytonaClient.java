@@ -212,13 +212,15 @@ public final class DaytonaClient {
     }
 
     /**
-     * The preview URL of a sandbox's port ({@code GET /sandbox/{id}/ports/{port}/preview-url}): where HTTP to that
-     * port is proxied. A private sandbox's preview also wants the token Daytona returns beside it, in the header
-     * {@code X-Daytona-Preview-Token}.
+     * A signed preview URL of a sandbox's port ({@code GET /sandbox/{id}/ports/{port}/signed-preview-url}): where
+     * HTTP to that port is proxied, its token carried in the URL, so that it serves a private sandbox with no header
+     * (the plain preview URL wants {@code X-Daytona-Preview-Token}). It stays valid for {@code validFor}, whole
+     * seconds.
      */
-    public java.net.URI previewUrl(String sandboxId, int port) {
-        String url = http.send(Http.get(url("sandbox", sandboxId, "ports", Integer.toString(port), "preview-url")),
-                true).json().path("url").asText();
+    public java.net.URI previewUrl(String sandboxId, int port, java.time.Duration validFor) {
+        HttpUrl route = url("sandbox", sandboxId, "ports", Integer.toString(port), "signed-preview-url").newBuilder()
+                .addQueryParameter("expiresInSeconds", Long.toString(Math.max(1, validFor.toSeconds()))).build();
+        String url = http.send(Http.get(route), true).json().path("url").asText();
         HttpUrl parsed = HttpUrl.parse(url);
         if (parsed == null) {
             throw new WorkspaceException("Daytona reported an invalid preview URL for port " + port + " of sandbox "

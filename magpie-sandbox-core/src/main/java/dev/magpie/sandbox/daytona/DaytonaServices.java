@@ -14,10 +14,14 @@ import java.util.function.Function;
 /**
  * Background processes of a Daytona sandbox: each is a command started asynchronously in a session and followed
  * through its logs (see {@link SessionExec}), signalled by a command in the sandbox, fed live stdin through a named
- * pipe (a session command gets its stdin before it starts). A port is reached at its preview URL, which carries HTTP only: the port counts as accepting connections
- * once the preview answers with anything but a gateway error.
+ * pipe (a session command gets its stdin before it starts). A port is reached at a signed preview URL, which
+ * carries HTTP only: the port counts as accepting connections once the preview answers with anything but a gateway
+ * error.
  */
 final class DaytonaServices implements ServiceHost {
+
+    /** How long an endpoint's signed URL serves: longer than any test keeps a sandbox. */
+    private static final java.time.Duration PREVIEW_VALIDITY = java.time.Duration.ofHours(24);
 
     private final DaytonaClient client;
     private final String sandboxId;
@@ -51,7 +55,7 @@ final class DaytonaServices implements ServiceHost {
     @Override
     public URI endpoint(int port) {
         Ports.check(port);
-        return previews.computeIfAbsent(port, p -> client.previewUrl(sandboxId, p));
+        return previews.computeIfAbsent(port, p -> client.previewUrl(sandboxId, p, PREVIEW_VALIDITY));
     }
 
     @Override

@@ -45,9 +45,9 @@ import java.util.Optional;
  * and findutils. Deleting a symlink deletes the link, never its target.
  *
  * <p>A background process ({@link #start(ExecRequest)}) is a command started asynchronously in a session of its
- * own and followed through its logs; its live stdin is a named pipe in the sandbox's temporary directory. {@link #endpoint(int)} is the port's
- * preview URL, which proxies HTTP to the port; a private sandbox's preview wants Daytona's preview token too
- * (header {@code X-Daytona-Preview-Token}), which the local server does not ask for.
+ * own and followed through its logs; its live stdin is a named pipe in a private directory of the sandbox's
+ * {@code /tmp}. {@link #endpoint(int)} is a signed preview URL of the port, valid for 24 hours, which proxies HTTP
+ * to the port and carries its token itself, so that it serves a private sandbox with no header.
  */
 public final class DaytonaWorkspace implements Workspace {
 
