@@ -8,15 +8,17 @@ import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.WorkspaceException;
 import dev.magpie.sandbox.internal.Ports;
 import dev.magpie.sandbox.internal.ServiceHost;
+import dev.magpie.sandbox.internal.ShellSignal;
 import java.net.URI;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * Background processes of a container: signalled by a command in the container, which sees their environments; fed
- * live stdin through a named pipe, as the channel delivers stdin only before a command starts. Helper commands run
- * as root, so that they reach the processes of any user. Their ports are reached at the container's
+ * Background processes of a container: signalled by a command in the container, which sees their environments and
+ * runs as root, so that it reaches the processes of any user; fed live stdin through a named pipe, as the channel
+ * delivers stdin only before a command starts, by helper commands that run as the container's user, the owner of
+ * the pipe, so that nothing the command's user controls (a link in place of the pipe) is opened with root's rights. Their ports are reached at the container's
  * address on the engine's network, which needs no port published when the container is created and no helper
  * container, so it works wherever this JVM shares a network with the engine's bridge (Linux engines, and a JVM in
  * a container of the same engine); an engine in a virtual machine (Docker Desktop) does not route it.
@@ -26,14 +28,16 @@ final class DockerServices implements ServiceHost {
     private final DockerClient client;
     private final String containerId;
     private final BiFunction<ExecRequest, ExecRequest, ExecResult> exec;
+    private final Function<ExecRequest, ExecResult> unrecorded;
     private final Function<ExecRequest, ExecResult> asRoot;
     private volatile String address;
 
     DockerServices(DockerClient client, String containerId, BiFunction<ExecRequest, ExecRequest, ExecResult> exec,
-                   Function<ExecRequest, ExecResult> asRoot) {
+                   Function<ExecRequest, ExecResult> unrecorded, Function<ExecRequest, ExecResult> asRoot) {
         this.client = client;
         this.containerId = containerId;
         this.exec = exec;
+        this.unrecorded = unrecorded;
         this.asRoot = asRoot;
     }
 
@@ -44,7 +48,12 @@ final class DockerServices implements ServiceHost {
 
     @Override
     public ExecResult control(ExecRequest request) {
-        return asRoot.apply(request);
+        return unrecorded.apply(request);
+    }
+
+    @Override
+    public void signal(String marker, boolean force) {
+        ServiceHost.checkSignalled(asRoot.apply(ShellSignal.request(marker, force)));
     }
 
     @Override

@@ -62,6 +62,7 @@ public final class DockerWorkspace implements Workspace {
         this.files = new ContainerFiles(client, containerId, exec, workingDir);
         this.background = new BackgroundProcesses(new DockerServices(client, containerId,
                 (shown, actual) -> core.exec(shown, actual, this::doExec),
+                request -> engine("feed a background command", () -> exec.run(request, "/")),
                 request -> engine("signal a background command", () -> exec.runAsRoot(request, "/"))),
                 core.transcript()::redact);
     }

@@ -32,7 +32,15 @@ public interface ServiceHost {
      * @throws WorkspaceException when the helper command failed; the processes may still run
      */
     default void signal(String marker, boolean force) {
-        ExecResult result = control(ShellSignal.request(marker, force));
+        checkSignalled(control(ShellSignal.request(marker, force)));
+    }
+
+    /**
+     * Checks the result of a {@link ShellSignal#request} helper.
+     *
+     * @throws WorkspaceException when it failed; the processes may still run
+     */
+    static void checkSignalled(ExecResult result) {
         if (!result.succeeded()) {
             throw new WorkspaceException("Could not signal a background command (exit code " + result.exitCode()
                     + "): " + result.stderrTail(5) + ". It may still run; destroy the workspace to end it.");

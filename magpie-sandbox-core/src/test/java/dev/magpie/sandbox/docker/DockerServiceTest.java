@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.magpie.sandbox.BackgroundProcess;
 import dev.magpie.sandbox.ExecResult;
+import dev.magpie.sandbox.ReadyCheck;
 import dev.magpie.sandbox.WorkspaceException;
 import java.net.URI;
 import java.time.Duration;
@@ -38,8 +39,8 @@ class DockerServiceTest {
     }
 
     /**
-     * Root's helpers write the pipe: under {@code fs.protected_fifos} (Daytona's machines, many hosts) root may not
-     * open another user's pipe in sticky {@code /tmp}, so the pipe the command reads must lie elsewhere.
+     * The pipe lies in a directory of the command's own user, outside sticky {@code /tmp} (where
+     * {@code fs.protected_fifos} may refuse another user's pipe), and the helpers that write it run as that user.
      */
     @Test
     void liveInputReachesACommandOfANonRootUserThroughAPipeOutsideStickyDirectories() {
@@ -48,12 +49,29 @@ class DockerServiceTest {
             BackgroundProcess cat = ws.startShell("id -un;"
                     + " stat -c '%U %A' \"$(dirname \"$(readlink /proc/$$/fd/0)\")\"; cat");
 
-            cat.writeInput("from root\n");
+            cat.writeInput("from the test\n");
             cat.closeInput();
 
             ExecResult result = cat.waitFor(Duration.ofSeconds(60)).orElseThrow(() -> new AssertionError(
                     "Expected the command to see the end of its input and end within 60 s, but it still ran"));
-            assertThat(result.stdout()).isEqualTo("worker\nworker drwx------\nfrom root\n");
+            assertThat(result.stdout()).isEqualTo("worker\nworker drwx------\nfrom the test\n");
+        }
+    }
+
+    /** A command that puts a link in place of its pipe gets nothing written through it with more rights than its own. */
+    @Test
+    void aLinkInPlaceOfTheInputPipeIsNotFollowedWithRootsRights() {
+        try (NonRootImage image = new NonRootImage(DockerEngine.connect(DockerEngine.DEFAULT_PROBE_TIMEOUT));
+             DockerWorkspace ws = DockerWorkspace.builder(image.name()).build()) {
+            String passwd = ws.exec("cat", "/etc/passwd").stdout(); // root's, which the command's user cannot write
+            BackgroundProcess swapper = ws.startShell("d=$(dirname \"$(readlink /proc/$$/fd/0)\");"
+                    + " rm \"$d/in\" && ln -s /etc/passwd \"$d/in\" && echo swapped; sleep 1000");
+            swapper.waitUntilReady(ReadyCheck.line("^swapped$"), Duration.ofSeconds(60));
+
+            assertThatThrownBy(() -> swapper.writeInput("overwritten\n")).isInstanceOf(WorkspaceException.class);
+
+            assertThat(ws.exec("cat", "/etc/passwd").stdout()).isEqualTo(passwd).contains("worker");
+            swapper.stop(Duration.ZERO);
         }
     }
 }
