@@ -260,15 +260,33 @@ public interface ServiceContract extends ConformanceFixture {
         BackgroundProcess stopped = workspace().startShell("sleep 1717");
         stopped.stop(Duration.ZERO);
         assertThat(stopped.isRunning()).isFalse();
-        assertThat(workspace().exec("sh", "-c", "for p in /proc/[0-9]*; do c=$(tr '\\0' ' ' < $p/cmdline);"
-                + " case \"$c\" in 'sleep 1717'*) echo \"${p#/proc/} $(cut -d' ' -f3,4 $p/stat) $c\";; esac;"
-                + " done 2>/dev/null").stdout())
-                .as("processes of the stopped command left (pid, state, parent, command)").isEmpty();
+        assertThat(processes(workspace(), "sleep 1717")).as("processes left (pid, state, parent, command)").isEmpty();
 
         Workspace ws = fresh(java.util.Map.of());
         BackgroundProcess destroyed = ws.startShell("sleep 1718");
         ws.destroy();
         assertThat(destroyed.isRunning()).isFalse();
+    }
+
+    @Test
+    default void aServiceThatIgnoresSigtermIsKilledAfterTheGracePeriod() {
+        // an ignored signal stays ignored across exec: the sleep ignores SIGTERM too
+        BackgroundProcess stubborn = workspace().startShell("trap '' TERM; echo ignoring; sleep 1719; echo woke");
+        stubborn.waitUntilReady(ReadyCheck.line("ignoring"), READY);
+
+        ExecResult result = stubborn.stop(Duration.ofMillis(300));
+
+        assertThat(stubborn.isRunning()).isFalse();
+        assertThat(result.stdout()).isEqualTo("ignoring\n");
+        assertThat(result.succeeded()).as("killed, not ended by itself").isFalse();
+        assertThat(processes(workspace(), "sleep 1719")).as("processes left (pid, state, parent, command)").isEmpty();
+    }
+
+    /** The processes of the workspace's machine whose command line starts with {@code command}, one line each. */
+    private static String processes(Workspace ws, String command) {
+        return ws.exec("sh", "-c", "for p in /proc/[0-9]*; do c=$(tr '\\0' ' ' < $p/cmdline);"
+                + " case \"$c\" in \"$1\"*) echo \"${p#/proc/} $(cut -d' ' -f3,4 $p/stat) $c\";; esac;"
+                + " done 2>/dev/null", "sh", command).stdout();
     }
 
     @Test

@@ -156,30 +156,40 @@ final class BackgroundRun implements BackgroundProcess {
                 input.release();
             }
             host.signal(marker, false);
-            if (waitFor(grace).isEmpty()) {
-                kill();
-            }
+            waitFor(grace);
         }
+        kill();
         return waitFor(Duration.ZERO).orElseThrow();
     }
 
     /**
-     * Kills every process of the command and waits for its run to report; for stop and the workspace's destroy.
-     * The signal repeats until the run reports, as a command started a moment ago may not have a process yet.
+     * Kills every process of the command, a daemon it left behind too, and waits for its run to report; for stop and
+     * the workspace's destroy. The signal goes at least once, and again until the run reports, as a command started
+     * a moment ago may not have a process yet; a signal that fails is tried again until the deadline.
      */
     void kill() {
         long deadline = System.nanoTime() + AFTER_KILL.toNanos();
         long pauseMs = 20;
-        while (!result.isDone()) {
-            host.signal(marker, true);
+        RuntimeException failed = null;
+        do {
+            try {
+                host.signal(marker, true);
+                failed = null;
+            } catch (RuntimeException e) {
+                failed = e;
+            }
             long left = deadline - System.nanoTime();
             try {
                 result.get(Math.min(TimeUnit.MILLISECONDS.toNanos(pauseMs), Math.max(left, 0)), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 if (left <= 0) {
-                    throw new WorkspaceException("Killed the processes of " + describe() + ", but its run did not"
-                            + " report their end within " + AFTER_KILL.toSeconds() + " s; some may still run."
-                            + " Destroy the workspace to end them all.");
+                    WorkspaceException timedOut = new WorkspaceException("Killed the processes of " + describe()
+                            + ", but its run did not report their end within " + AFTER_KILL.toSeconds() + " s; some"
+                            + " may still run. Destroy the workspace to end them all.");
+                    if (failed != null) {
+                        timedOut.addSuppressed(failed);
+                    }
+                    throw timedOut;
                 }
                 pauseMs = Math.min(pauseMs * 2, 1000);
             } catch (InterruptedException e) {
@@ -188,7 +198,7 @@ final class BackgroundRun implements BackgroundProcess {
             } catch (ExecutionException e) {
                 // The run failed as its processes died (the workspace went away): nothing runs.
             }
-        }
+        } while (!result.isDone());
     }
 
     @Override

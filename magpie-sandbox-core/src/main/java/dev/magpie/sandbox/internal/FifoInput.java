@@ -29,11 +29,14 @@ final class FifoInput implements LiveInput {
     private static final int NOT_READY = 3;
     private static final String CANNOT_START = "magpie-input: cannot start: ";
     /**
+     * A SIGTERM meant for the command does not end the wrapper before the command ends: its handler returns the
+     * wrapper to waiting (a handler, not an ignored signal, which the command would inherit).
      * The holder writes its pid once it holds the pipe open, which it does only when the command holds the other
      * end: from then on, a write cannot end the command's input before the close, and killing the holder ends it.
      */
     private static final String WRAPPER = String.join("\n",
             "d=$1; shift",
+            "trap : TERM",
             "command -v \"$1\" > /dev/null 2>&1 || { echo \"" + CANNOT_START + "$1\" >&2; exit 127; }",
             "mkdir -m 700 \"$d\" && mkfifo -m 600 \"$d/in\" \\",
             "    || { echo \"magpie: could not make the input pipe $d/in\" >&2; exit 125; }",
@@ -41,7 +44,7 @@ final class FifoInput implements LiveInput {
             "h=$!",
             "\"$@\" < \"$d/in\" &",
             "c=$!",
-            "wait \"$c\"; s=$?",
+            "while :; do wait \"$c\"; s=$?; kill -0 \"$c\" 2>/dev/null || break; done",
             "kill \"$h\" 2>/dev/null; rm -rf \"$d\"",
             "exit \"$s\"");
     /**

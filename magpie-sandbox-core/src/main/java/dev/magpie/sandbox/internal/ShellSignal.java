@@ -16,31 +16,26 @@ public final class ShellSignal {
      * descendants (found through the parent pids in {@code /proc/PID/stat}) and the process groups of them all (one
      * that left with setsid takes its group along). The environment is not readable across user namespaces (a
      * sandbox per command), which is why the command runs under a shell carrying the marker among its arguments
-     * ({@link #marked}); the environment still finds a daemon that left the tree. The marker arrives as name and
-     * value apart, so that this script's own arguments never match it. For SIGKILL the tree is first stopped
-     * (SIGSTOP) and looked at again until no new process appears: a child forked between a look and the kill would
-     * otherwise lose its killed parent, and with it the only way to find it where environments cannot be read.
+     * ({@link #marked}); the environment still finds a daemon that left the tree. The marker is looked for as a
+     * pattern that is not the marker itself, so that the search never finds its own arguments. For SIGKILL the
+     * processes found are stopped (SIGSTOP) and looked for again until no new one appears, then all of them are
+     * killed, those stopped in an earlier round too: a child forked between a look and the kill would otherwise lose
+     * its killed parent, and with it the only way to find it where environments cannot be read. Needs {@code grep}
+     * with {@code -z}.
      */
     private static final String SCRIPT = String.join("\n",
-            "m=$1=$2; s=$3; nl='",
-            "'",
-            "found=",
-            "for p in /proc/[0-9]*; do",
-            "  n=${p#/proc/}; [ \"$n\" = $$ ] && continue",
-            "  e=$(tr '\\0' '\\n' 2>/dev/null < \"$p/environ\")",
-            "  a=$(tr '\\0' '\\n' 2>/dev/null < \"$p/cmdline\")",
-            "  case \"$nl$e$nl$a$nl\" in *\"$nl$m$nl\"*) found=\"$found $n\";; esac",
-            "done",
-            "[ -n \"$found\" ] || exit 0",
-            "held=; rounds=50",
+            "name=$1; value=$2; s=$3; held=; all=; rounds=50",
             "while [ \"$rounds\" -gt 0 ]; do",
-            "  rounds=$((rounds - 1)); kids=",
+            "  rounds=$((rounds - 1)); found=; kids=",
+            "  for f in $(grep -lsxz -e \"$name[=]$value\" /proc/[0-9]*/environ /proc/[0-9]*/cmdline); do",
+            "    n=${f#/proc/}; n=${n%%/*}; [ \"$n\" = $$ ] || found=\"$found $n\"",
+            "  done",
             "  for p in /proc/[0-9]*; do",
             "    read -r st 2>/dev/null < \"$p/stat\" || continue",
             "    st=${st##*) }; set -- $st; kids=\"$kids$2:${p#/proc/} \"",
             "  done",
-            "  all=; next=$found",
-            "  while [ -n \"$next\" ]; do",
+            "  all=; next=\"$found $held\"",
+            "  while [ -n \"${next# }\" ]; do",
             "    all=\"$all $next\"; now=$next; next=",
             "    for k in $kids; do",
             "      for q in $now; do [ \"${k%%:*}\" = \"$q\" ] && next=\"$next ${k#*:}\"; done",
@@ -53,10 +48,16 @@ public final class ShellSignal {
             "  for n in $new; do kill -s STOP \"$n\" 2>/dev/null; done",
             "  held=\"$held $new\"",
             "done",
-            "for n in $all; do kill -s \"$s\" -- \"-$n\" 2>/dev/null; kill -s \"$s\" \"$n\" 2>/dev/null; done");
+            "for n in $all $held; do kill -s \"$s\" -- \"-$n\" 2>/dev/null; kill -s \"$s\" \"$n\" 2>/dev/null; done",
+            "exit 0");
     private static final String CANNOT_START = "magpie: cannot start: ";
-    /** Passes the exit status on rather than exec'ing the command, so that the marked shell stays its parent. */
+    /**
+     * Passes the exit status on rather than exec'ing the command, so that the marked shell stays its parent; a
+     * SIGTERM meant for the command does not end the shell before the command ends (a handler, not an ignored
+     * signal, which the command would inherit).
+     */
     private static final String WRAPPER = String.join("\n",
+            "trap : TERM",
             "command -v \"$1\" > /dev/null 2>&1 || { echo \"" + CANNOT_START + "$1\" >&2; exit 127; }",
             "\"$@\"",
             "exit $?");
