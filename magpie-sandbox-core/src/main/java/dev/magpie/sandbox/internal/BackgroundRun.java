@@ -229,7 +229,7 @@ final class BackgroundRun implements BackgroundProcess {
 
     @Override
     public String toString() {
-        return "BackgroundProcess" + request.command() + (isRunning() ? " (running)" : " (ended)");
+        return "BackgroundProcess[" + describe() + "]" + (isRunning() ? " (running)" : " (ended)");
     }
 
     private ServiceNotReadyException notReady(ReadyCheck check, Duration timeout, String what) {
