@@ -12,6 +12,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -29,30 +33,38 @@ final class PortForward {
     /** Every connection still open, both sides: closing the forward ends them, and their threads. */
     private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
     private volatile String resolved;
-    /** The {@link System#nanoTime()} from which the forward closes at its next connection. */
-    private final long expiresAt;
-    private final Runnable onExpiry;
+    /** Closes forwards when they expire; one daemon thread for all of them. */
+    private static final ScheduledExecutorService EXPIRY = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "magpie-preview-expiry");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    private PortForward(ServerSocket listener, Supplier<String> address, int port, long expiresAt,
-                        Runnable onExpiry) {
+    private volatile ScheduledFuture<?> expiry;
+
+    private PortForward(ServerSocket listener, Supplier<String> address, int port) {
         this.listener = listener;
         this.address = address;
         this.port = port;
-        this.expiresAt = expiresAt;
-        this.onExpiry = onExpiry;
     }
 
     /**
-     * Opens a forward on {@code host}, a free port, to {@code port} at the sandbox's {@code address}; a connection
-     * after {@code expiresAt} (a {@link System#nanoTime()}, {@link Long#MAX_VALUE} for never) closes it, and then
-     * {@code onExpiry} runs.
+     * Opens a forward on {@code host}, a free port, to {@code port} at the sandbox's {@code address}. At
+     * {@code expiresAt} (a {@link System#nanoTime()}, {@link Long#MAX_VALUE} for never) it closes with its
+     * connections, and then {@code onExpiry} runs.
      */
     static PortForward open(String host, Supplier<String> address, int port, long expiresAt, Runnable onExpiry) {
         try {
             ServerSocket listener = new ServerSocket();
             listener.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 64);
-            PortForward forward = new PortForward(listener, address, port, expiresAt, onExpiry);
+            PortForward forward = new PortForward(listener, address, port);
             forward.open.add(listener);
+            if (expiresAt != Long.MAX_VALUE) {
+                forward.expiry = EXPIRY.schedule(() -> {
+                    forward.close();
+                    onExpiry.run();
+                }, Math.max(0, expiresAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
             daemon("magpie-preview-" + port, forward::accept);
             return forward;
         } catch (IOException e) {
@@ -67,6 +79,10 @@ final class PortForward {
 
     /** Stops listening and ends every connection. */
     void close() {
+        ScheduledFuture<?> pending = expiry;
+        if (pending != null) {
+            pending.cancel(false);
+        }
         open.forEach(this::closeQuietly);
     }
 
@@ -79,10 +95,6 @@ final class PortForward {
                 return; // closed
             }
             open.add(client);
-            if (expiresAt != Long.MAX_VALUE && System.nanoTime() - expiresAt > 0) {
-                close();
-                onExpiry.run();
-            }
             if (listener.isClosed()) { // closed meanwhile: this connection was not among those it ended
                 closeQuietly(client);
                 return;

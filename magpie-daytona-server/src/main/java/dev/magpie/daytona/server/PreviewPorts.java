@@ -39,8 +39,8 @@ final class PreviewPorts {
 
     /**
      * {@code GET .../signed-preview-url?expiresInSeconds=N} (60 by default): a URL that needs no header, as
-     * Daytona's carries its token in the host name; here a forward of its own, which closes once it expires or is
-     * expired by {@link #expire}.
+     * Daytona's carries its token in the host name; here a forward of its own, which closes with its connections
+     * when it expires or is expired by {@link #expire}.
      */
     void handleSigned(Call call, String idOrName, String portText) throws IOException {
         String given = call.params.getOrDefault("expiresInSeconds", "60");
