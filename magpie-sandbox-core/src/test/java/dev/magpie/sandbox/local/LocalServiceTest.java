@@ -58,7 +58,8 @@ class LocalServiceTest {
             String mark = UUID.randomUUID().toString();
             BackgroundProcess server = ws.start(ExecRequest.builder("perl", "-MIO::Socket::INET", "-e",
                     "my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $ARGV[0], Listen => 4)"
-                            + " or die $!; while (my $c = $s->accept) { print $c \"HTTP/1.0 200 OK\\r\\n\\r\\nisolated\";"
+                            + " or die $!; while (my $c = $s->accept) { while (<$c>) { last if /^\\r?$/ }"
+                            + " print $c \"HTTP/1.0 200 OK\\r\\n\\r\\nisolated\";"
                             + " close $c }", Integer.toString(port)).env("TEST_MARK", mark).build());
 
             server.waitUntilReady(ReadyCheck.port(port), READY);
