@@ -15,6 +15,9 @@ import java.util.Optional;
  * processes are kept in its cgroup when {@link ProcessCages} are available, and all killed when it stops;
  * otherwise stopping kills the processes whose working directory is inside the sandbox's directory, and a
  * process that left both the process tree and the directory survives.
+ *
+ * <p>A command's variables (the sandbox's, the request's, those {@code POST /env} set) go in its process
+ * environment, which only the server's user can read, never on its command line, which every user can.
  */
 final class DirectoryRuntime implements SandboxRuntime {
 
@@ -36,13 +39,13 @@ final class DirectoryRuntime implements SandboxRuntime {
                         boolean mergeStderr, Path output) throws IOException {
         Path dir = cwd == null ? sandbox.directory
                 : DaytonaHome.toHost(sandbox, cwd).orElseGet(() -> sandbox.directory.resolve(cwd));
-        String wrapped = sandbox.daemonEnv.wrap(command, env.keySet());
-        List<String> line = cages.available() ? cages.caged(sandbox.id, wrapped) : List.of("sh", "-c", wrapped);
+        List<String> line = cages.available() ? cages.caged(sandbox.id, command) : List.of("sh", "-c", command);
         ProcessBuilder builder = new ProcessBuilder(line).directory(dir.toFile())
                 .redirectErrorStream(mergeStderr);
         builder.environment().putAll(sandbox.env);
         builder.environment().putAll(env);
         builder.environment().put("HOME", sandbox.directory.toString());
+        sandbox.daemonEnv.applyTo(builder.environment(), env.keySet());
         if (output != null) {
             builder.redirectOutput(output.toFile());
         }

@@ -108,7 +108,8 @@ final class DockerRuntime implements SandboxRuntime {
                 lines.append(DaemonEnv.export(variable.getKey(), variable.getValue())).append('\n');
             }
         }
-        lines.append(sandbox.daemonEnv.wrap("", env.keySet()));
+        sandbox.daemonEnv.changes(env.keySet()).forEach((name, value) ->
+                lines.append(value == null ? "unset " + name : DaemonEnv.export(name, value)).append('\n'));
         Path file = Files.createFile(variables(sandbox).resolve(marker),
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         Files.writeString(file, lines, StandardCharsets.UTF_8);
