@@ -66,7 +66,8 @@ class CommandVariablesTest {
         }
     }
 
-    private static DaytonaServer.Builder server(String isolation) {
+    /** A server whose sandboxes run their commands so; a case skips where this machine cannot. */
+    static DaytonaServer.Builder server(String isolation) {
         if (isolation.equals("container")) {
             assumeTrue(DaytonaServer.dockerAvailable(IMAGE), "no Docker engine with image " + IMAGE + " here");
             return DaytonaServer.builder().docker(IMAGE);

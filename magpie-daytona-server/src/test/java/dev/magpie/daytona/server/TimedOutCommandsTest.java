@@ -1,7 +1,6 @@
 package dev.magpie.daytona.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -31,14 +30,10 @@ class TimedOutCommandsTest {
             + "while [ $i -lt 200 ]; do sleep 100 & i=$((i + 1)); done; while :; do wait; done";
 
     @ParameterizedTest
-    @ValueSource(strings = {"none", "namespaces"})
+    @ValueSource(strings = {"none", "namespaces", "container"})
     void aTimedOutCommandThatKeepsForkingLeavesNoProcess(String isolation) throws Exception {
-        if (isolation.equals("namespaces")) {
-            assumeTrue(NamespaceRuntime.unavailable("bwrap").isEmpty(), () -> "bubblewrap cannot make a sandbox "
-                    + "here: " + NamespaceRuntime.unavailable("bwrap").orElseThrow());
-        }
         String marker = "MAGPIE_TEST_FORKER=" + UUID.randomUUID();
-        try (DaytonaServer server = DaytonaServer.builder().isolation(isolation).start()) {
+        try (DaytonaServer server = CommandVariablesTest.server(isolation).start()) {
             ServerCalls calls = new ServerCalls(server);
             String id = calls.started("{}");
 
