@@ -78,7 +78,7 @@ final class DirectoryRuntime implements SandboxRuntime {
             if (fresh.isEmpty()) {
                 break;
             }
-            stop(fresh);
+            suspend(fresh);
             held.addAll(fresh);
         }
         process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -87,7 +87,7 @@ final class DirectoryRuntime implements SandboxRuntime {
     }
 
     /** Sends SIGSTOP, which Java cannot: through {@code kill}, waiting for it so the processes are stopped after. */
-    private static void stop(List<ProcessHandle> processes) {
+    private static void suspend(List<ProcessHandle> processes) {
         List<String> command = new ArrayList<>(List.of("kill", "-s", "STOP"));
         processes.forEach(handle -> command.add(Long.toString(handle.pid())));
         try {

@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
  * commands; the host's system directories ({@code /usr}, {@code /etc}, {@code /bin}, {@code /lib*}) read-only; no
  * other file of this machine ({@code /etc/shadow} and {@code /etc/gshadow} show empty). Each command gets new user,
  * IPC, UTS and mount namespaces, with every capability dropped but overriding file permissions (within the user
- * namespace: on the server's user's files), and an environment of {@code PATH}, {@code HOME} and {@code LANG} plus the sandbox's and the request's
- * variables only. It shares the host's network and process namespace, as the processes of one Daytona sandbox share
- * theirs: what a command leaves running in the background stays until the sandbox is deleted, and it sees this
- * machine's processes in {@code /proc} (not their environments).
+ * namespace: on the server's user's files), and an environment of {@code PATH}, {@code HOME} and {@code LANG} plus
+ * the sandbox's variables, the request's and those {@code POST /env} set only. It shares the host's network and
+ * process namespace, as the processes of one Daytona sandbox share theirs: what a command leaves running in the
+ * background stays until the sandbox is deleted, and it sees this machine's processes in {@code /proc} (not their
+ * environments).
  *
  * <p>A sandbox's processes are kept in its cgroup when {@link ProcessCages} are available, and all killed when it
  * stops; otherwise stopping kills the process trees of its commands, and a process that left its tree survives.

@@ -17,10 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Snapshots taken from sandboxes: {@code POST /api/sandbox/{id}/snapshot} copies the sandbox's home (links copied as
- * links, never followed; named pipes made anew, never opened; sockets and device files left out) into a new template, known from then on by the name given, so that later creates start
- * from it; the copy is finished when the reply is sent, and the snapshot is {@code active}. {@code GET /api/snapshots},
- * {@code GET /api/snapshots/{id or name}} describe every snapshot the server knows; {@code DELETE /api/snapshots/{id
- * or name}} removes a taken one (those given to the server when it started stay).
+ * links, never followed; named pipes made anew, never opened; sockets and device files left out) into a new
+ * template, known from then on by the name given, so that later creates start from it; the copy is finished when the
+ * reply is sent, and the snapshot is {@code active}. {@code GET /api/snapshots}, {@code GET /api/snapshots/{id or
+ * name}} describe every snapshot the server knows; {@code DELETE /api/snapshots/{id or name}} removes a taken one
+ * (those given to the server when it started stay).
  */
 final class SandboxSnapshots {
 
