@@ -54,17 +54,29 @@ final class DaemonEnv {
     }
 
     /**
-     * The command preceded by the changes, for {@code sh -c}: the changes are made in the shell the command runs
-     * in, whatever runtime starts it. A variable the request itself passes keeps the request's value.
+     * The changes a command gets, in the order they were made: a name to its value, or to null when it is removed.
+     * A variable the request itself passes keeps the request's value, so it is left out. Runtimes hand these to
+     * the command's process environment (or a file only the server's user reads), never on a command line.
      */
-    synchronized String wrap(String command, Set<String> passed) {
-        StringBuilder prefix = new StringBuilder();
+    synchronized Map<String, String> changes(Set<String> passed) {
+        Map<String, String> out = new LinkedHashMap<>();
         changes.forEach((name, value) -> {
             if (!passed.contains(name)) {
-                prefix.append(value == null ? "unset " + name : export(name, value)).append('\n');
+                out.put(name, value);
             }
         });
-        return prefix.length() == 0 ? command : prefix + command;
+        return out;
+    }
+
+    /** Makes the {@link #changes} in a process environment: sets the variables set, removes those removed. */
+    void applyTo(Map<String, String> environment, Set<String> passed) {
+        changes(passed).forEach((name, value) -> {
+            if (value == null) {
+                environment.remove(name);
+            } else {
+                environment.put(name, value);
+            }
+        });
     }
 
     /** A shell line that exports the variable, its value quoted so that the shell takes it as it is. */

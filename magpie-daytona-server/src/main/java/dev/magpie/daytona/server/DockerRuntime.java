@@ -32,6 +32,23 @@ final class DockerRuntime implements SandboxRuntime {
     static final String MARKER = "MAGPIE_DAYTONA_CMD";
     /** Where the container sees the directory of the files that hand each command its variables. */
     static final String VARIABLES = "/run/magpie-variables";
+    /**
+     * Kills every process of the container whose environment holds the marker (a {@code String.format} pattern of
+     * it). They are stopped first (SIGSTOP), and looked for again until no new one appears: one forked between a
+     * look and the kill would otherwise survive. A stopped process cannot fork, so the last look finds them all.
+     */
+    private static final String KILL_MARKED = String.join("\n",
+            "held=; rounds=50",
+            "while [ $rounds -gt 0 ]; do",
+            "  rounds=$((rounds - 1)); new=",
+            "  for p in /proc/[0-9]*; do",
+            "    case \" $held \" in *\" ${p#/proc/} \"*) continue;; esac",
+            "    grep -qz '^%s$' $p/environ 2>/dev/null && new=\"$new ${p#/proc/}\"",
+            "  done",
+            "  [ -n \"$new\" ] || break",
+            "  kill -s STOP $new 2>/dev/null; held=\"$held $new\"",
+            "done",
+            "[ -z \"$held\" ] || kill -s KILL $held 2>/dev/null; true");
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final String image;
@@ -108,7 +125,8 @@ final class DockerRuntime implements SandboxRuntime {
                 lines.append(DaemonEnv.export(variable.getKey(), variable.getValue())).append('\n');
             }
         }
-        lines.append(sandbox.daemonEnv.wrap("", env.keySet()));
+        sandbox.daemonEnv.changes(env.keySet()).forEach((name, value) ->
+                lines.append(value == null ? "unset " + name : DaemonEnv.export(name, value)).append('\n'));
         Path file = Files.createFile(variables(sandbox).resolve(marker),
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         Files.writeString(file, lines, StandardCharsets.UTF_8);
@@ -131,8 +149,7 @@ final class DockerRuntime implements SandboxRuntime {
     public void kill(LocalSandbox sandbox, Process process) {
         String marker = markers.remove(process.pid());
         if (marker != null) {
-            String script = "for p in /proc/[0-9]*; do if grep -qz '^" + MARKER + "=" + marker + "$' $p/environ "
-                    + "2>/dev/null; then kill -9 ${p#/proc/} 2>/dev/null; fi; done; true";
+            String script = String.format(KILL_MARKED, MARKER + "=" + marker);
             try {
                 run(List.of("docker", "exec", container(sandbox), "sh", "-c", script), 30);
             } catch (IOException e) {

@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
  * commands; the host's system directories ({@code /usr}, {@code /etc}, {@code /bin}, {@code /lib*}) read-only; no
  * other file of this machine ({@code /etc/shadow} and {@code /etc/gshadow} show empty). Each command gets new user,
  * IPC, UTS and mount namespaces, with every capability dropped but overriding file permissions (within the user
- * namespace: on the server's user's files), and an environment of {@code PATH}, {@code HOME} and {@code LANG} plus the sandbox's and the request's
- * variables only. It shares the host's network and process namespace, as the processes of one Daytona sandbox share
- * theirs: what a command leaves running in the background stays until the sandbox is deleted, and it sees this
- * machine's processes in {@code /proc} (not their environments).
+ * namespace: on the server's user's files), and an environment of {@code PATH}, {@code HOME} and {@code LANG} plus
+ * the sandbox's variables, the request's and those {@code POST /env} set only. It shares the host's network and
+ * process namespace, as the processes of one Daytona sandbox share theirs: what a command leaves running in the
+ * background stays until the sandbox is deleted, and it sees this machine's processes in {@code /proc} (not their
+ * environments).
  *
  * <p>A sandbox's processes are kept in its cgroup when {@link ProcessCages} are available, and all killed when it
  * stops; otherwise stopping kills the process trees of its commands, and a process that left its tree survives.
@@ -34,11 +35,10 @@ final class NamespaceRuntime implements SandboxRuntime {
             "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME", DaytonaHome.PATH,
             "LANG", "C.UTF-8");
     /**
-     * Takes the options (which hold the environment's values, secrets included) as fd 3 from a file it unlinks at
-     * once, and replaces itself with bwrap. The options never appear on a command line, which every user of the
-     * machine can read.
+     * Takes the options (which hold the environment's values, secrets included: the sandbox's, the request's and
+     * those {@code POST /env} set) as fd 3 from a file it unlinks at once, and replaces itself with bwrap. The
+     * options never appear on a command line, which every user of the machine can read.
      */
-    /** Opens the options file and unlinks it first: it holds the variables, secrets included. */
     private static final String OPEN = "exec 3<\"$1\" && rm -f -- \"$1\" || exit 125\n";
     private static final String RUN = "shift\nexec \"$@\"\n";
     private static final List<String> SYSTEM_LINKS = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
@@ -85,6 +85,7 @@ final class NamespaceRuntime implements SandboxRuntime {
         Map<String, String> all = new java.util.TreeMap<>(BASE_ENV);
         all.putAll(sandbox.env);
         all.putAll(env);
+        sandbox.daemonEnv.applyTo(all, env.keySet());
         all.forEach((name, value) -> options.addAll(List.of("--setenv", name, value)));
         StringBuilder text = new StringBuilder();
         options.forEach(option -> text.append(option).append('\0'));
@@ -93,7 +94,7 @@ final class NamespaceRuntime implements SandboxRuntime {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         String join = cages.available() ? cages.joinScript(sandbox.id) + "true || exit 125\n" : "";
         ProcessBuilder builder = new ProcessBuilder(List.of("sh", "-c", OPEN + join + RUN, "sh", file.toString(), bwrap,
-                "--args", "3", "--", "sh", "-c", sandbox.daemonEnv.wrap(command, env.keySet()))).directory(new java.io.File("/"))
+                "--args", "3", "--", "sh", "-c", command)).directory(new java.io.File("/"))
                 .redirectErrorStream(mergeStderr);
         builder.environment().clear();
         builder.environment().putAll(LAUNCHER_ENV);

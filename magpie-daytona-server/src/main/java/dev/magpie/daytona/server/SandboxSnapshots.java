@@ -17,12 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Snapshots taken from sandboxes: {@code POST /api/sandbox/{id}/snapshot} copies the sandbox's home (links copied as
- * links, never followed) into a new template, known from then on by the name given, so that later creates start
- * from it; the copy is finished when the reply is sent, and the snapshot is {@code active}. {@code GET /api/snapshots},
- * {@code GET /api/snapshots/{id or name}} describe every snapshot the server knows; {@code DELETE /api/snapshots/{id
- * or name}} removes a taken one (those given to the server when it started stay).
+ * links, never followed; named pipes made anew, never opened; sockets and device files left out) into a new
+ * template, known from then on by the name given, so that later creates start from it; the copy is finished when the
+ * reply is sent, and the snapshot is {@code active}. {@code GET /api/snapshots}, {@code GET /api/snapshots/{id or
+ * name}} describe every snapshot the server knows; {@code DELETE /api/snapshots/{id or name}} removes a taken one
+ * (those given to the server when it started stay).
  */
 final class SandboxSnapshots {
+
+    private static final System.Logger LOG = System.getLogger(SandboxSnapshots.class.getName());
 
     private final DaytonaServer server;
     /** The snapshots taken, by name: their description. */
@@ -93,7 +96,12 @@ final class SandboxSnapshots {
                 server.snapshots().put(name, Optional.of(template));
             }
         } catch (IOException | UncheckedIOException e) {
-            Sandboxes.deleteTree(template);
+            try {
+                Sandboxes.deleteTree(template);
+            } catch (UncheckedIOException left) {
+                // The reply says why the copy failed, with no path of this machine; the operator sees what is left.
+                LOG.log(System.Logger.Level.WARNING, "A failed snapshot copy left files behind: " + left.getMessage());
+            }
             call.apiError(500, "Could not copy sandbox " + idOrName + " into snapshot " + name + ": "
                     + failure(sandbox.get(), e));
             return;

@@ -2,11 +2,15 @@ package dev.magpie.daytona.server;
 
 import dev.magpie.sandbox.internal.files.SafeTrees;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +27,10 @@ import java.util.stream.Stream;
  * and working directory, filled from the snapshot's template directory when the snapshot has one. Thread-safe.
  */
 final class Sandboxes {
+
+    /** The file type bits of {@code st_mode}, and their value for a named pipe. */
+    private static final int FILE_TYPE = 0170000;
+    private static final int FIFO = 0010000;
 
     private final Path root;
     private final SandboxRuntime runtime;
@@ -144,18 +153,50 @@ final class Sandboxes {
         }
     }
 
-    /** Copies a tree; a link is copied as a link, never followed (a snapshot's home was a sandbox's to shape). */
+    /**
+     * Copies a tree as an image of the file system would: a link is copied as a link, never followed (a snapshot's
+     * home was a sandbox's to shape); a named pipe is made anew, never opened (a copy that read it would wait for a
+     * writer forever); a socket or a device file is left out, meaning nothing without its process or its machine.
+     */
     static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path source : paths.toList()) {
                 Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+                BasicFileAttributes file = Files.readAttributes(source, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (file.isDirectory()) {
                     Files.createDirectories(target);
-                } else {
+                } else if (file.isRegularFile() || file.isSymbolicLink()) {
                     Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
                             LinkOption.NOFOLLOW_LINKS);
+                } else {
+                    int mode = (Integer) Files.getAttribute(source, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                    if ((mode & FILE_TYPE) == FIFO) {
+                        makeFifo(target, mode & 07777); // its times are not set: Java opens a file to set them
+                    }
                 }
             }
+        }
+    }
+
+    /** Makes a named pipe with the permissions given, as {@code mkfifo} does: Java has no call for it. */
+    private static void makeFifo(Path target, int permissions) throws IOException {
+        Process mkfifo = new ProcessBuilder("mkfifo", "-m", Integer.toOctalString(permissions), target.toString())
+                .redirectErrorStream(true).start();
+        try {
+            if (!mkfifo.waitFor(30, TimeUnit.SECONDS)) {
+                mkfifo.destroyForcibly();
+                throw new FileSystemException(target.toString(), null, "mkfifo did not end within 30 s");
+            }
+        } catch (InterruptedException e) {
+            mkfifo.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while making the named pipe " + target);
+        }
+        String output = new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (mkfifo.exitValue() != 0) {
+            throw new FileSystemException(target.toString(), null, "mkfifo failed (exit " + mkfifo.exitValue()
+                    + (output.isEmpty() ? "" : ": " + output) + ")");
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.magpie.daytona.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
@@ -13,11 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,68 +98,60 @@ class SandboxSnapshotsTest {
     }
 
     @Test
-    void aCopyThatFailsSaysWhichFileOfTheSandboxAndWhatToDoWithNoPathOfThisMachine() throws Exception {
+    void aSnapshotHoldsANamedPipeAsANamedPipeAndLeavesASocketOut() throws Exception {
         String source = createSandbox("known");
         Path home = server.directory(source).orElseThrow();
-        HttpResponse<String> failed;
+        Path pipe = home.resolve("pipe");
+        assertThat(new ProcessBuilder("mkfifo", "-m", "640", pipe.toString()).inheritIO().start().waitFor()).isZero();
+        HttpResponse<String> taken;
         try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            // a file no copy can read; made outside, where its path is short enough for a socket
+            // made outside, where its path is short enough for a socket, and linked into the home
             socket.bind(UnixDomainSocketAddress.of(outside.resolve("s")));
             Files.createLink(home.resolve("agent.sock"), outside.resolve("s"));
 
-            failed = call("POST", "/sandbox/" + source + "/snapshot", "{\"name\":\"broken\"}");
+            taken = call("POST", "/sandbox/" + source + "/snapshot", "{\"name\":\"special\"}");
         }
+
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+        Path copy = server.directory(createSandbox("special")).orElseThrow();
+        assertThat(new ProcessBuilder("sh", "-c", "[ -p \"$1\" ]", "sh", copy.resolve("pipe").toString())
+                .inheritIO().start().waitFor()).as("the copy's pipe is a named pipe").isZero();
+        assertThat(Files.getPosixFilePermissions(copy.resolve("pipe"), LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(copy.resolve("agent.sock")).doesNotExist();
+    }
+
+    @Test
+    void aCopyThatCannotBeWrittenSaysWhatToDoWithNoPathOfThisMachine(@TempDir Path root) throws Exception {
+        server.close();
+        server = DaytonaServer.builder().apiKey("test-key").startDelay(Duration.ZERO).snapshot("known")
+                .root(root).start();
+        String source = createSandbox("known");
+        Files.writeString(root.resolve(".snapshots"), "where the server keeps snapshots, a file");
+
+        HttpResponse<String> failed = call("POST", "/sandbox/" + source + "/snapshot", "{\"name\":\"broken\"}");
 
         assertThat(failed.statusCode()).isEqualTo(500);
         assertThat(JSON.readTree(failed.body()).path("message").asText())
-                .contains("/home/daytona/agent.sock", "take the snapshot again")
-                .doesNotContain(home.getParent().getParent().toString());
+                .contains("could not write the copy", "take the snapshot again")
+                .doesNotContain(root.toString());
         assertThat(call("GET", "/snapshots/broken", null).statusCode()).isEqualTo(404);
     }
 
     @Test
-    void aCopyThatDoesNotEndHoldsUpNoSnapshotOfAnotherName() throws Exception {
-        String stuck = createSandbox("known");
-        Path pipe = server.directory(stuck).orElseThrow().resolve("pipe");
-        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor()).isZero();
-        String other = createSandbox("known");
-        CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(request("POST", "/sandbox/" + stuck
-                + "/snapshot", "{\"name\":\"waiting\"}"), HttpResponse.BodyHandlers.ofString());
-        try {
-            awaitCopyBegun(pipe.getParent().getParent().getParent().resolve(".snapshots"), waiting);
+    void aFileTheServerCannotReadIsNamedAsTheSandboxSeesItWithNoPathOfThisMachine() throws Exception {
+        String source = createSandbox("known");
+        Path home = server.directory(source).orElseThrow();
+        Path locked = Files.writeString(home.resolve("locked.txt"), "no one reads this");
+        Files.setPosixFilePermissions(locked, Set.of());
+        assumeFalse(Files.isReadable(locked), "the server's user reads a file of mode 000 here (root does)");
 
-            HttpResponse<String> other1 = call("POST", "/sandbox/" + other + "/snapshot", "{\"name\":\"other-1\"}");
+        HttpResponse<String> failed = call("POST", "/sandbox/" + source + "/snapshot", "{\"name\":\"broken\"}");
 
-            assertThat(other1.statusCode()).as(other1.body()).isEqualTo(200);
-            assertThat(waiting).as("the copy still reading a pipe no one writes").isNotDone();
-        } finally {
-            if (!waiting.isDone()) {
-                try (OutputStream writer = Files.newOutputStream(pipe)) {
-                    // closed at once: the copy reads an empty pipe and ends
-                }
-            }
-        }
-        assertThat(waiting.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-    }
-
-    /** Waits until the copy made its directory, and reads the pipe; fails early when the request ended first. */
-    private static void awaitCopyBegun(Path snapshots, CompletableFuture<HttpResponse<String>> waiting)
-            throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.isDirectory(snapshots) || isEmpty(snapshots)) {
-            if (waiting.isDone()) {
-                throw new AssertionError("the snapshot ended before its copy was seen: " + waiting.get().body());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no copy began under " + snapshots + " within 30 s");
-            }
-            Thread.sleep(10);
-        }
-    }
-
-    private static boolean isEmpty(Path directory) throws Exception {
-        try (Stream<Path> entries = Files.list(directory)) {
-            return entries.findAny().isEmpty();
-        }
+        assertThat(failed.statusCode()).isEqualTo(500);
+        assertThat(JSON.readTree(failed.body()).path("message").asText())
+                .contains("/home/daytona/locked.txt", "take the snapshot again")
+                .doesNotContain(home.getParent().getParent().toString());
+        assertThat(call("GET", "/snapshots/broken", null).statusCode()).isEqualTo(404);
     }
 }

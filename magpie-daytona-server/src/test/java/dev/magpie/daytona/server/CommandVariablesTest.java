@@ -15,23 +15,25 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * In a Docker sandbox, a command's variables (the sandbox's, the request's, those {@code POST /env} set) reach the
- * command, and no process of this machine shows their values on its command line, which every user can read.
+ * In every runtime (a directory, namespaces through bubblewrap, a Docker container), a command's variables (the
+ * sandbox's, the request's, those {@code POST /env} set) reach the command, and no process of this machine shows
+ * their values on its command line, which every user can read.
  */
-class DockerVariablesTest {
+class CommandVariablesTest {
 
     private static final String IMAGE = "magpie/debian-git:bookworm";
 
-    @Test
-    void variablesReachTheCommandAndNoCommandLineOfTheMachineShowsThem() throws Exception {
-        assumeTrue(DaytonaServer.dockerAvailable(IMAGE), "no Docker engine with image " + IMAGE + " here");
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "namespaces", "container"})
+    void variablesReachTheCommandAndNoCommandLineOfTheMachineShowsThem(String isolation) throws Exception {
         String fromCreate = "create-" + UUID.randomUUID();
         String fromRequest = "request-" + UUID.randomUUID();
         String fromEnv = "env-" + UUID.randomUUID();
-        try (DaytonaServer server = DaytonaServer.builder().docker(IMAGE).start()) {
+        try (DaytonaServer server = server(isolation).start()) {
             ServerCalls calls = new ServerCalls(server);
             String id = calls.started("{\"env\":{\"CREATE_SECRET\":\"" + fromCreate + "\"}}");
             assertThat(calls.call("POST", "/toolbox/" + id + "/env", "{\"set\":{\"ENV_SECRET\":\"" + fromEnv + "\"}}")
@@ -56,10 +58,25 @@ class DockerVariablesTest {
             HttpResponse<String> reply = running.get(60, TimeUnit.SECONDS);
             assertThat(ServerCalls.JSON.readTree(reply.body()).path("result").asText()).as(reply.body())
                     .isEqualTo(fromCreate + "|first line\nit's " + fromRequest + "|" + fromEnv);
-            try (DirectoryStream<Path> left = Files.newDirectoryStream(home.resolveSibling(".variables"))) {
-                assertThat(left).as("files that handed the variables over, left after the command").isEmpty();
+            if (isolation.equals("container")) {
+                try (DirectoryStream<Path> left = Files.newDirectoryStream(home.resolveSibling(".variables"))) {
+                    assertThat(left).as("files that handed the variables over, left after the command").isEmpty();
+                }
             }
         }
+    }
+
+    /** A server whose sandboxes run their commands so; a case skips where this machine cannot. */
+    static DaytonaServer.Builder server(String isolation) {
+        if (isolation.equals("container")) {
+            assumeTrue(DaytonaServer.dockerAvailable(IMAGE), "no Docker engine with image " + IMAGE + " here");
+            return DaytonaServer.builder().docker(IMAGE);
+        }
+        if (isolation.equals("namespaces")) {
+            assumeTrue(NamespaceRuntime.unavailable("bwrap").isEmpty(), () -> "bubblewrap cannot make a sandbox "
+                    + "here: " + NamespaceRuntime.unavailable("bwrap").orElseThrow());
+        }
+        return DaytonaServer.builder().isolation(isolation);
     }
 
     /** Waits until the command made the file; fails early with the reply when the command ended first. */
