@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Variables never go on a {@code docker} command line, which every user of the machine can read: each command's
  * (the sandbox's, the request's and those {@code POST /env} set) are written to a file of mode 0600 in a directory
  * beside the home, mounted at {@value #VARIABLES}, which the command's shell reads and deletes before anything
- * else runs.
+ * else runs. Commands run as root in the container, whatever user the image names: the home and that file are
+ * this machine's, owned by the server's user, which another user of the container could not write or read.
  */
 final class DockerRuntime implements SandboxRuntime {
 
@@ -86,7 +87,7 @@ final class DockerRuntime implements SandboxRuntime {
         String marker = UUID.randomUUID().toString();
         Path variables = writeVariables(sandbox, marker, env);
         String handedOver = VARIABLES + "/" + marker;
-        List<String> args = List.of("docker", "exec", "-i", "-w",
+        List<String> args = List.of("docker", "exec", "-i", "-u", "0", "-w",
                 cwd == null ? HOME : cwd.startsWith("/") ? cwd : HOME + "/" + cwd, "-e", MARKER + "=" + marker,
                 container(sandbox), "sh", "-c", ". " + handedOver + " && rm -f " + handedOver + " || exit 125\n"
                         + command);

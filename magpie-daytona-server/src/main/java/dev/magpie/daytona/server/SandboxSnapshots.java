@@ -84,7 +84,11 @@ final class SandboxSnapshots {
         Path template = sandbox.get().directory.getParent().getParent().resolve(".snapshots")
                 .resolve(UUID.randomUUID().toString());
         // Claimed before the check: a copy of the same name that ends meanwhile is registered before it lets go.
-        if (!copying.add(name) || server.snapshots().containsKey(name)) {
+        if (!copying.add(name)) { // another copy of that name runs: its claim is not this request's to drop
+            call.apiError(409, "Snapshot with name " + name + " already exists");
+            return;
+        }
+        if (server.snapshots().containsKey(name)) {
             copying.remove(name);
             call.apiError(409, "Snapshot with name " + name + " already exists");
             return;
