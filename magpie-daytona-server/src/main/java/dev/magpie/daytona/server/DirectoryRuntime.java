@@ -126,10 +126,6 @@ final class DirectoryRuntime implements SandboxRuntime {
         });
     }
 
-    @Override
-    public String home(LocalSandbox sandbox) {
-        return DaytonaHome.PATH;
-    }
 
     @Override
     public Optional<Path> toHost(LocalSandbox sandbox, String path) {
@@ -141,10 +137,6 @@ final class DirectoryRuntime implements SandboxRuntime {
         return resolved.startsWith(sandbox.directory) ? Optional.of(resolved) : Optional.empty();
     }
 
-    @Override
-    public String toSandbox(LocalSandbox sandbox, Path hostPath) {
-        return DaytonaHome.toSandbox(sandbox, hostPath);
-    }
 
     @Override
     public String sessionState(LocalSandbox sandbox, String sessionKey) {

@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -169,25 +168,8 @@ final class DockerRuntime implements SandboxRuntime {
         }
     }
 
-    @Override
-    public String home(LocalSandbox sandbox) {
-        return HOME;
-    }
 
-    @Override
-    public Optional<Path> toHost(LocalSandbox sandbox, String path) {
-        return DaytonaHome.toHost(sandbox, path);
-    }
 
-    @Override
-    public String toSandbox(LocalSandbox sandbox, Path hostPath) {
-        return DaytonaHome.toSandbox(sandbox, hostPath);
-    }
-
-    @Override
-    public String sessionState(LocalSandbox sandbox, String sessionKey) {
-        return "/tmp/.magpie-sessions/" + sessionKey;
-    }
 
     @Override
     public String address(LocalSandbox sandbox) {

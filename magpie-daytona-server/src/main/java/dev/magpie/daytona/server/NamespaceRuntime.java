@@ -129,25 +129,9 @@ final class NamespaceRuntime implements SandboxRuntime {
         }
     }
 
-    @Override
-    public String home(LocalSandbox sandbox) {
-        return DaytonaHome.PATH;
-    }
 
-    @Override
-    public Optional<Path> toHost(LocalSandbox sandbox, String path) {
-        return DaytonaHome.toHost(sandbox, path);
-    }
 
-    @Override
-    public String toSandbox(LocalSandbox sandbox, Path hostPath) {
-        return DaytonaHome.toSandbox(sandbox, hostPath);
-    }
 
-    @Override
-    public String sessionState(LocalSandbox sandbox, String sessionKey) {
-        return "/tmp/.magpie-sessions/" + sessionKey;
-    }
 
     /** The sandbox's {@code /tmp}, beside its home. */
     private static Path tmp(LocalSandbox sandbox) {

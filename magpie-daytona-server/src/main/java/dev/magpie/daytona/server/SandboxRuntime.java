@@ -30,20 +30,31 @@ interface SandboxRuntime {
     /** Releases what {@link #start} took; the directory is deleted by the caller. */
     void stop(LocalSandbox sandbox);
 
-    /** The home and working directory as the sandbox's commands see it. */
-    String home(LocalSandbox sandbox);
+    /** The home and working directory as the sandbox's commands see it: Daytona's, whatever the runtime. */
+    default String home(LocalSandbox sandbox) {
+        return DaytonaHome.PATH;
+    }
 
     /** The path of this machine for a sandbox path, or empty when the file routes do not serve it. */
-    Optional<Path> toHost(LocalSandbox sandbox, String path);
+    default Optional<Path> toHost(LocalSandbox sandbox, String path) {
+        return DaytonaHome.toHost(sandbox, path);
+    }
 
     /** A path of this machine as the sandbox's commands see it. */
-    String toSandbox(LocalSandbox sandbox, Path hostPath);
+    default String toSandbox(LocalSandbox sandbox, Path hostPath) {
+        return DaytonaHome.toSandbox(sandbox, hostPath);
+    }
 
     /** The address at which this machine reaches the sandbox's ports. */
     default String address(LocalSandbox sandbox) {
         return "127.0.0.1";
     }
 
-    /** A directory, as commands see it, where a session keeps its shell state between commands. */
-    String sessionState(LocalSandbox sandbox, String sessionKey);
+    /**
+     * A directory, as commands see it, where a session keeps its shell state between commands: by default in the
+     * sandbox's own {@code /tmp}.
+     */
+    default String sessionState(LocalSandbox sandbox, String sessionKey) {
+        return "/tmp/.magpie-sessions/" + sessionKey;
+    }
 }
