@@ -83,6 +83,7 @@ final class PortForward {
         if (pending != null) {
             pending.cancel(false);
         }
+        closeQuietly(listener); // first: once a connection sees its end, no new one is taken
         open.forEach(this::closeQuietly);
     }
 
