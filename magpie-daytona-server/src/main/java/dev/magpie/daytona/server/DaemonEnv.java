@@ -35,7 +35,7 @@ final class DaemonEnv {
         List<String> unset = new ArrayList<>();
         request.path("unset").forEach(n -> unset.add(checked(n.asText())));
         Map<String, String> set = new LinkedHashMap<>();
-        request.path("set").fields().forEachRemaining(e -> set.put(checked(e.getKey()), e.getValue().asText()));
+        request.path("set").fields().forEachRemaining(e -> set.put(checked(e.getKey()), value(e.getValue().asText())));
         unset.forEach(name -> {
             changes.remove(name);
             changes.put(name, null);
@@ -82,6 +82,31 @@ final class DaemonEnv {
     /** A shell line that exports the variable, its value quoted so that the shell takes it as it is. */
     static String export(String name, String value) {
         return "export " + name + "='" + value.replace("'", "'\\''") + "'";
+    }
+
+    /** The value; refused when it holds a NUL, which no environment can carry. */
+    private static String value(String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new Call.BadRequest("an environment variable's value cannot hold a NUL character");
+        }
+        return value;
+    }
+
+    /**
+     * Checks every variable a command gets before any runtime starts it: a name a shell can set, and a value without
+     * NUL, which would end it early in an environment and split it into options of their own in bwrap's options.
+     */
+    static void check(Map<String, String> env) throws java.io.IOException {
+        for (Map.Entry<String, String> variable : env.entrySet()) {
+            if (!NAME.matcher(variable.getKey()).matches()) {
+                throw new java.io.IOException("'" + variable.getKey() + "' is not a variable name a shell can set;"
+                        + " use letters, digits and underscores, not starting with a digit");
+            }
+            if (variable.getValue().indexOf('\0') >= 0) {
+                throw new java.io.IOException("the value of " + variable.getKey() + " holds a NUL character, which"
+                        + " no environment can carry; remove it");
+            }
+        }
     }
 
     private static String checked(String name) {

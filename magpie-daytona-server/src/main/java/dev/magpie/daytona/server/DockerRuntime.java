@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Variables never go on a {@code docker} command line, which every user of the machine can read: each command's
  * (the sandbox's, the request's and those {@code POST /env} set) are written to a file of mode 0600 in a directory
  * beside the home, mounted at {@value #VARIABLES}, which the command's shell reads and deletes before anything
- * else runs. Commands run as root in the container, whatever user the image names: the home and that file are
- * this machine's, owned by the server's user, which another user of the container could not write or read.
+ * else runs. Commands run as the user and group that own the sandbox's home on this machine (the server's),
+ * whatever user the image names: the mounted home and that file stay theirs, and nothing a command writes there
+ * belongs to another user of this machine. The command that kills a command's processes runs as root.
  */
 final class DockerRuntime implements SandboxRuntime {
 
@@ -86,7 +88,7 @@ final class DockerRuntime implements SandboxRuntime {
         String marker = UUID.randomUUID().toString();
         Path variables = writeVariables(sandbox, marker, env);
         String handedOver = VARIABLES + "/" + marker;
-        List<String> args = List.of("docker", "exec", "-i", "-u", "0", "-w",
+        List<String> args = List.of("docker", "exec", "-i", "-u", owner(sandbox), "-w",
                 cwd == null ? HOME : cwd.startsWith("/") ? cwd : HOME + "/" + cwd, "-e", MARKER + "=" + marker,
                 container(sandbox), "sh", "-c", ". " + handedOver + " && rm -f " + handedOver + " || exit 125\n"
                         + command);
@@ -117,11 +119,7 @@ final class DockerRuntime implements SandboxRuntime {
             throws IOException {
         StringBuilder lines = new StringBuilder();
         for (Map<String, String> variables : List.of(sandbox.env, env)) {
-            for (Map.Entry<String, String> variable : variables.entrySet()) {
-                if (!DaemonEnv.NAME.matcher(variable.getKey()).matches()) {
-                    throw new IOException("'" + variable.getKey() + "' is not a variable name a shell can set; use "
-                            + "letters, digits and underscores, not starting with a digit");
-                }
+            for (Map.Entry<String, String> variable : variables.entrySet()) { // checked by LocalSandbox.exec
                 lines.append(DaemonEnv.export(variable.getKey(), variable.getValue())).append('\n');
             }
         }
@@ -131,6 +129,12 @@ final class DockerRuntime implements SandboxRuntime {
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         Files.writeString(file, lines, StandardCharsets.UTF_8);
         return file;
+    }
+
+    /** The user and group that own the sandbox's home on this machine, as {@code uid:gid}: the server's. */
+    private static String owner(LocalSandbox sandbox) throws IOException {
+        return Files.getAttribute(sandbox.directory, "unix:uid", LinkOption.NOFOLLOW_LINKS) + ":"
+                + Files.getAttribute(sandbox.directory, "unix:gid", LinkOption.NOFOLLOW_LINKS);
     }
 
     private static Path variables(LocalSandbox sandbox) {
@@ -151,7 +155,7 @@ final class DockerRuntime implements SandboxRuntime {
         if (marker != null) {
             String script = String.format(KILL_MARKED, MARKER + "=" + marker);
             try {
-                run(List.of("docker", "exec", container(sandbox), "sh", "-c", script), 30);
+                run(List.of("docker", "exec", "-u", "0", container(sandbox), "sh", "-c", script), 30);
             } catch (IOException e) {
                 // the container is gone: so are its processes
             }

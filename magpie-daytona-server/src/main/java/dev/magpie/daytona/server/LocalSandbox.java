@@ -154,6 +154,8 @@ final class LocalSandbox {
      */
     Process exec(String command, String cwd, Map<String, String> env, boolean mergeStderr, Path output)
             throws IOException {
+        DaemonEnv.check(this.env);
+        DaemonEnv.check(env);
         Process process = runtime.exec(this, command, cwd, env, mergeStderr, output);
         synchronized (this) {
             if (halted != null || destroying) {

@@ -12,9 +12,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -34,13 +33,20 @@ final class PortForward {
     private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
     private volatile String resolved;
     /** Closes forwards when they expire; one daemon thread for all of them. */
-    private static final ScheduledExecutorService EXPIRY = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "magpie-preview-expiry");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledThreadPoolExecutor EXPIRY = expiry();
 
     private volatile ScheduledFuture<?> expiry;
+
+    /** A forward closed before it expires leaves the queue at once, with the sandbox its task holds. */
+    private static ScheduledThreadPoolExecutor expiry() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "magpie-preview-expiry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
 
     private PortForward(ServerSocket listener, Supplier<String> address, int port) {
         this.listener = listener;

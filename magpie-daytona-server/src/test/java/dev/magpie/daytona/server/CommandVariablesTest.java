@@ -67,6 +67,27 @@ class CommandVariablesTest {
     }
 
     /** A server whose sandboxes run their commands so; a case skips where this machine cannot. */
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "namespaces", "container"})
+    void aValueWithANulIsRefusedAndAddsNoOption(String isolation) throws Exception {
+        // in bwrap's NUL-separated options, the rest of the value would be options of the caller's choosing
+        String injected = "x\\u0000--bind\\u0000/\\u0000/host";
+        try (DaytonaServer server = server(isolation).start()) {
+            ServerCalls calls = new ServerCalls(server);
+            String id = calls.started("{}");
+
+            HttpResponse<String> env = calls.call("POST", "/toolbox/" + id + "/env",
+                    "{\"set\":{\"INJECTED\":\"" + injected + "\"}}");
+            HttpResponse<String> execute = calls.call("POST", "/toolbox/" + id + "/process/execute",
+                    "{\"command\":\"ls /host/etc && touch escaped\",\"envs\":{\"INJECTED\":\"" + injected + "\"}}");
+
+            assertThat(env.statusCode()).isEqualTo(400);
+            assertThat(env.body()).contains("cannot hold a NUL character");
+            assertThat(execute.body()).contains("failed to start").contains("holds a NUL character");
+            assertThat(server.directory(id).orElseThrow().resolve("escaped")).doesNotExist();
+        }
+    }
+
     static DaytonaServer.Builder server(String isolation) {
         if (isolation.equals("container")) {
             assumeTrue(DaytonaServer.dockerAvailable(IMAGE), "no Docker engine with image " + IMAGE + " here");
