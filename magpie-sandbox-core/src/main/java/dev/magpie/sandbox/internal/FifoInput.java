@@ -29,8 +29,9 @@ final class FifoInput implements LiveInput {
     private static final int NOT_READY = 3;
     private static final String CANNOT_START = "magpie-input: cannot start: ";
     /**
-     * A SIGTERM meant for the command does not end the wrapper before the command ends: its handler returns the
-     * wrapper to waiting (a handler, not an ignored signal, which the command would inherit).
+     * The command runs in the foreground, so that a SIGTERM meant for it does not end the wrapper before it ends:
+     * the wrapper's handler runs after the command (a handler, not an ignored signal, which the command would
+     * inherit), and the command's exit status is had as the shell reports it, bash's too.
      * The holder writes its pid once it holds the pipe open, which it does only when the command holds the other
      * end: from then on, a write cannot end the command's input before the close, and killing the holder ends it.
      */
@@ -42,9 +43,8 @@ final class FifoInput implements LiveInput {
             "    || { echo \"magpie: could not make the input pipe $d/in\" >&2; exit 125; }",
             "sh -c 'echo $$ > \"$1\"; exec sleep 2147483647' magpie-input-holder \"$d/holder\" > \"$d/in\" &",
             "h=$!",
-            "\"$@\" < \"$d/in\" &",
-            "c=$!",
-            "while :; do wait \"$c\"; s=$?; kill -0 \"$c\" 2>/dev/null || break; done",
+            "\"$@\" < \"$d/in\"",
+            "s=$?",
             "kill \"$h\" 2>/dev/null; rm -rf \"$d\"",
             "exit \"$s\"");
     /**

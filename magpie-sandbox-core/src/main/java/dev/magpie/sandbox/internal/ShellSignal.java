@@ -20,25 +20,33 @@ public final class ShellSignal {
      * pattern that is not the marker itself, so that the search never finds its own arguments. For SIGKILL the
      * processes found are stopped (SIGSTOP) and looked for again until no new one appears, then all of them are
      * killed, those stopped in an earlier round too: a child forked between a look and the kill would otherwise lose
-     * its killed parent, and with it the only way to find it where environments cannot be read. Needs {@code grep}
-     * with {@code -z}.
+     * its killed parent, and with it the only way to find it where environments cannot be read. The rounds end after
+     * 20 s, well within the helper's timeout, so that what was stopped is always killed. Each process is walked once.
+     * Needs {@code grep} with {@code -z}, and says so when it has none; pid 1 is never signalled.
      */
     private static final String SCRIPT = String.join("\n",
-            "name=$1; value=$2; s=$3; held=; all=; rounds=50",
+            "name=$1; value=$2; s=$3; held=; all=; rounds=50; until=$(($(date +%s) + 20))",
+            "printf 'a\\0' | grep -qxz a || { echo 'magpie-signal: needs grep with -z' >&2; exit 3; }",
             "while [ \"$rounds\" -gt 0 ]; do",
             "  rounds=$((rounds - 1)); found=; kids=",
             "  for f in $(grep -lsxz -e \"$name[=]$value\" /proc/[0-9]*/environ /proc/[0-9]*/cmdline); do",
-            "    n=${f#/proc/}; n=${n%%/*}; [ \"$n\" = $$ ] || found=\"$found $n\"",
+            "    n=${f#/proc/}; n=${n%%/*}; [ \"$n\" = $$ ] || [ \"$n\" = 1 ] || found=\"$found $n\"",
             "  done",
+            "  if [ \"$s\" = KILL ]; then for n in $found; do kill -s STOP \"$n\" 2>/dev/null; done; fi",
             "  for p in /proc/[0-9]*; do",
             "    read -r st 2>/dev/null < \"$p/stat\" || continue",
             "    st=${st##*) }; set -- $st; kids=\"$kids$2:${p#/proc/} \"",
             "  done",
-            "  all=; next=\"$found $held\"",
-            "  while [ -n \"${next# }\" ]; do",
-            "    all=\"$all $next\"; now=$next; next=",
+            "  all=; next=",
+            "  for n in $found $held; do",
+            "    case \" $all \" in *\" $n \"*) ;; *) all=\"$all $n\"; next=\"$next $n\";; esac",
+            "  done",
+            "  while [ -n \"$next\" ]; do",
+            "    now=\" $next \"; next=",
             "    for k in $kids; do",
-            "      for q in $now; do [ \"${k%%:*}\" = \"$q\" ] && next=\"$next ${k#*:}\"; done",
+            "      case \"$now\" in *\" ${k%%:*} \"*)",
+            "        c=${k#*:}; case \" $all \" in *\" $c \"*) ;; *) all=\"$all $c\"; next=\"$next $c\";; esac;;",
+            "      esac",
             "    done",
             "  done",
             "  [ \"$s\" = KILL ] || break",
@@ -47,6 +55,7 @@ public final class ShellSignal {
             "  [ -n \"$new\" ] || break",
             "  for n in $new; do kill -s STOP \"$n\" 2>/dev/null; done",
             "  held=\"$held $new\"",
+            "  [ \"$(date +%s)\" -lt \"$until\" ] || break",
             "done",
             "for n in $all $held; do kill -s \"$s\" -- \"-$n\" 2>/dev/null; kill -s \"$s\" \"$n\" 2>/dev/null; done",
             "exit 0");
