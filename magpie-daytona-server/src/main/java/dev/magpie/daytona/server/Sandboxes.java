@@ -1,16 +1,19 @@
 package dev.magpie.daytona.server;
 
+import dev.magpie.sandbox.internal.files.SafeRoot;
 import dev.magpie.sandbox.internal.files.SafeTrees;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The sandboxes of one server, each a directory under the server's root: {@code <root>/<id>/home} is its home
@@ -157,23 +159,42 @@ final class Sandboxes {
      * Copies a tree as an image of the file system would: a link is copied as a link, never followed (a snapshot's
      * home was a sandbox's to shape); a named pipe is made anew, never opened (a copy that read it would wait for a
      * writer forever); a socket or a device file is left out, meaning nothing without its process or its machine.
+     * The source is read through a {@link SafeRoot}, one component at a time from the open directory: a sandbox's
+     * process that swaps a directory for a link while the copy runs cannot make it read anything outside.
      */
     static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : paths.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                BasicFileAttributes file = Files.readAttributes(source, BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
-                if (file.isDirectory()) {
-                    Files.createDirectories(target);
-                } else if (file.isRegularFile() || file.isSymbolicLink()) {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
-                            LinkOption.NOFOLLOW_LINKS);
-                } else {
-                    int mode = (Integer) Files.getAttribute(source, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-                    if ((mode & FILE_TYPE) == FIFO) {
-                        makeFifo(target, mode & 07777); // its times are not set: Java opens a file to set them
+        try (SafeRoot source = SafeRoot.open(from.toRealPath())) {
+            Files.createDirectories(to);
+            copyDirectory(source, "", to);
+        }
+    }
+
+    private static void copyDirectory(SafeRoot source, String directory, Path to) throws IOException {
+        for (Map.Entry<String, PosixFileAttributes> entry : source.listAttributes(directory).entrySet()) {
+            String relative = directory.isEmpty() ? entry.getKey() : directory + "/" + entry.getKey();
+            Path target = to.resolve(entry.getKey());
+            PosixFileAttributes file = entry.getValue();
+            if (file.isDirectory()) {
+                Files.createDirectory(target);
+                copyDirectory(source, relative, target);
+                Files.setPosixFilePermissions(target, file.permissions());
+            } else if (file.isRegularFile()) {
+                try (SeekableByteChannel in = source.openRead(relative);
+                     FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
+                             StandardOpenOption.WRITE)) {
+                    for (long at = 0, copied; (copied = out.transferFrom(in, at, 1 << 20)) > 0; ) {
+                        at += copied;
                     }
+                }
+                Files.setPosixFilePermissions(target, file.permissions());
+                Files.setLastModifiedTime(target, file.lastModifiedTime());
+            } else if (file.isSymbolicLink()) {
+                Files.createSymbolicLink(target, Files.readSymbolicLink(source.path().resolve(relative)));
+            } else {
+                int mode = (Integer) Files.getAttribute(source.path().resolve(relative), "unix:mode",
+                        LinkOption.NOFOLLOW_LINKS);
+                if ((mode & FILE_TYPE) == FIFO) {
+                    makeFifo(target, mode & 07777); // its times are not set: Java opens a file to set them
                 }
             }
         }
