@@ -50,8 +50,8 @@ public interface BackgroundProcess {
 
     /**
      * Sends SIGTERM to the command's processes and waits up to {@code grace} for it to end, then kills every process
-     * it started. Returns its result (a command ended by a signal reports {@link ExecResult#KILLED}); on a command
-     * that already ended, returns its result at once.
+     * it started, one it left behind too; a zero grace kills at once, with no SIGTERM. Returns its result (a command
+     * ended by a signal reports {@link ExecResult#KILLED}); on a command that already ended, returns its result.
      *
      * @throws WorkspaceException when the command could not be stopped; the message says what may still run
      */

@@ -155,8 +155,10 @@ final class BackgroundRun implements BackgroundProcess {
             if (input != null) {
                 input.release();
             }
-            host.signal(marker, false);
-            waitFor(grace);
+            if (!grace.isZero()) { // without a grace period, a SIGTERM would only race the kill
+                host.signal(marker, false);
+                waitFor(grace);
+            }
         }
         kill();
         return waitFor(Duration.ZERO).orElseThrow();
