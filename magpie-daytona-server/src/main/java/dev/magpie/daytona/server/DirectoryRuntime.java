@@ -126,7 +126,6 @@ final class DirectoryRuntime implements SandboxRuntime {
         });
     }
 
-
     @Override
     public Optional<Path> toHost(LocalSandbox sandbox, String path) {
         Optional<Path> mapped = DaytonaHome.toHost(sandbox, path);
@@ -136,7 +135,6 @@ final class DirectoryRuntime implements SandboxRuntime {
         Path resolved = sandbox.directory.resolve(path).normalize(); // a path of this machine, as commands see it
         return resolved.startsWith(sandbox.directory) ? Optional.of(resolved) : Optional.empty();
     }
-
 
     @Override
     public String sessionState(LocalSandbox sandbox, String sessionKey) {

@@ -172,9 +172,6 @@ final class DockerRuntime implements SandboxRuntime {
         }
     }
 
-
-
-
     @Override
     public String address(LocalSandbox sandbox) {
         try {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -48,7 +47,6 @@ final class NamespaceRuntime implements SandboxRuntime {
     private final String bwrap;
     /** The machine's directories as every command sees them: the same for the whole run. */
     private final List<String> system = List.copyOf(systemOptions());
-    private final Map<String, Set<Process>> launched = new ConcurrentHashMap<>();
 
     NamespaceRuntime(ProcessCages cages, String bwrap) {
         this.cages = cages;
@@ -108,9 +106,6 @@ final class NamespaceRuntime implements SandboxRuntime {
             Files.deleteIfExists(file);
             throw e;
         }
-        Set<Process> mine = launched.computeIfAbsent(sandbox.id, id -> ConcurrentHashMap.newKeySet());
-        mine.add(process);
-        process.onExit().thenRun(() -> mine.remove(process));
         return process;
     }
 
@@ -121,17 +116,10 @@ final class NamespaceRuntime implements SandboxRuntime {
 
     @Override
     public void stop(LocalSandbox sandbox) {
-        Set<Process> mine = launched.remove(sandbox.id);
-        if (cages.available()) {
+        if (cages.available()) { // its processes were killed one by one before (LocalSandbox.killAll)
             cages.close(sandbox.id);
-        } else if (mine != null) {
-            mine.forEach(DirectoryRuntime::killTree);
         }
     }
-
-
-
-
 
     /** The sandbox's {@code /tmp}, beside its home. */
     private static Path tmp(LocalSandbox sandbox) {
