@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 
 /**
@@ -82,13 +83,17 @@ final class ToolboxGit {
     }
 
     private void status(Call call, LocalSandbox sandbox) throws IOException {
-        String path = repository(sandbox, query(call, "path"));
-        GitRun.Result result = GitRun.of(sandbox, "git status").at(path).args(GitReports.STATUS).run();
+        report(call, GitRun.of(sandbox, "git status").at(repository(sandbox, query(call, "path")))
+                .args(GitReports.STATUS).run(), GitReports::status);
+    }
+
+    /** Replies with what {@code parse} makes of a successful command's output, or with its failure. */
+    static void report(Call call, GitRun.Result result, Function<String, Object> parse) throws IOException {
         if (!result.ok()) {
             GitFailure.reply(call, result);
             return;
         }
-        call.json(200, GitReports.status(result.output()));
+        call.json(200, parse.apply(result.output()));
     }
 
     private void add(Call call, LocalSandbox sandbox) throws IOException {
@@ -198,13 +203,8 @@ final class ToolboxGit {
     }
 
     private void history(Call call, LocalSandbox sandbox) throws IOException {
-        String path = repository(sandbox, query(call, "path"));
-        GitRun.Result result = GitRun.of(sandbox, "git log").at(path).args(GitReports.LOG).run();
-        if (!result.ok()) {
-            GitFailure.reply(call, result);
-            return;
-        }
-        call.json(200, GitReports.history(result.output()));
+        report(call, GitRun.of(sandbox, "git log").at(repository(sandbox, query(call, "path")))
+                .args(GitReports.LOG).run(), GitReports::history);
     }
 
     private void init(Call call, LocalSandbox sandbox) throws IOException {

@@ -12,12 +12,8 @@ final class ToolboxGitRemotes {
 
     static void list(Call call, LocalSandbox sandbox, ToolboxGit git) throws IOException {
         String path = git.repository(sandbox, ToolboxGit.query(call, "path"));
-        GitRun.Result result = GitRun.of(sandbox, "git remote").at(path).args("remote", "-v").run();
-        if (!result.ok()) {
-            GitFailure.reply(call, result);
-            return;
-        }
-        call.json(200, Map.of("remotes", GitReports.remotes(result.output())));
+        ToolboxGit.report(call, GitRun.of(sandbox, "git remote").at(path).args("remote", "-v").run(),
+                output -> Map.of("remotes", GitReports.remotes(output)));
     }
 
     static void add(Call call, LocalSandbox sandbox, ToolboxGit git) throws IOException {
