@@ -12,8 +12,9 @@ import java.util.Optional;
  * kills it as it would a command run in the foreground. Safe for use from several threads.
  *
  * <p>{@link #stop(Duration)} sends SIGTERM to the command's processes, then, after the grace period, kills every
- * process it started, however deep; destroying the workspace stops every background process it started the same
- * way without a grace period. Either way no process of the command is left behind.
+ * process it started, however deep, and every process that still carries its marker variable (a daemon that left
+ * the tree); destroying the workspace stops every background process it started the same way without a grace
+ * period, and with the workspace goes a daemon that also cleared its environment.
  */
 public interface BackgroundProcess {
 
