@@ -97,7 +97,9 @@ class ServerCloseLeavesNothingTest {
                 connector.start();
                 connectors.add(connector);
             }
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
             while (sockets.size() < 20) {
+                assertThat(System.nanoTime()).as("20 connections opened within 20 s").isLessThan(deadline);
                 Thread.sleep(1);
             }
             server.close();

@@ -100,7 +100,6 @@ class StoppedSandboxLeavesNothingTest {
         private final RawWebSocket pty;
         private final RawWebSocket logs;
         private final CompletableFuture<Integer> execute;
-        private final long processes;
 
         Busy(String id) throws Exception {
             String auth = "Authorization: Bearer " + server.apiKey();
@@ -128,11 +127,9 @@ class StoppedSandboxLeavesNothingTest {
                 assertThat(System.nanoTime()).as("the execute's sleep running within 20 s").isLessThan(deadline);
                 Thread.sleep(20);
             }
-            processes = ProcessHandle.current().descendants().count();
         }
 
         void assertEnded() throws Exception {
-            assertThat(processes).isPositive();
             assertThat(ended(logs)).as("the followed logs' socket ends").isTrue();
             assertThat(ended(pty)).as("the terminal's socket ends").isTrue();
             assertThat(execute.get(20, TimeUnit.SECONDS)).as("the execute's reply")

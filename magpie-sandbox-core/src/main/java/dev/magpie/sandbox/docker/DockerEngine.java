@@ -45,8 +45,7 @@ public final class DockerEngine {
         this.client = client;
         this.endpoint = endpoint;
         this.owner = owner;
-        new StaleContainerSweeper(client, owner).sweep(); // the containers of dead JVMs, removed once per JVM
-        StalePreparedImages.sweep(client, owner);
+        sweepStale(); // what dead JVMs left, removed once per JVM
     }
 
     /**

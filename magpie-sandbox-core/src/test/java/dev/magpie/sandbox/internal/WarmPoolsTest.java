@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -94,9 +95,11 @@ class WarmPoolsTest {
         Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
                 ExitingProbe.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
+            assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the probe ended within 120 s")
+                    .isTrue();
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
 
-            assertThat(child.waitFor()).as("the probe's exit code").isZero();
+            assertThat(child.exitValue()).as("the probe's exit code").isZero();
             assertThat(out).as("sandboxes created for two requests after the exit drain").isEqualTo("2");
         } finally {
             child.destroyForcibly();

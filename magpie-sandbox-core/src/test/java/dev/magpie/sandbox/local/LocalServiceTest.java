@@ -32,7 +32,7 @@ class LocalServiceTest {
     private static final OkHttpClient HTTP = new OkHttpClient();
 
     @Test
-    void aPythonDevServerServesTheWorkspaceAndStopsWithoutTrace() throws IOException {
+    void aPythonDevServerServesTheWorkspaceAndStopsWithoutTrace() throws IOException, InterruptedException {
         try (LocalWorkspace ws = LocalWorkspace.temporary(Map.of())) {
             ws.writeString("site/index.html", "<h1>widgets</h1>\n");
             int port = freePort();
@@ -51,7 +51,7 @@ class LocalServiceTest {
     }
 
     @Test
-    void anIsolatedServerSharingTheNetworkAnswersAndStopsWithoutTrace() throws IOException {
+    void anIsolatedServerSharingTheNetworkAnswersAndStopsWithoutTrace() throws IOException, InterruptedException {
         var settings = LocalIsolationEscapeTest.settings(Map.of(NetworkPolicy.KEY, "host"));
         try (LocalWorkspace ws = LocalWorkspace.temporary(Map.of(), settings)) {
             int port = freePort();
@@ -81,7 +81,7 @@ class LocalServiceTest {
     }
 
     @Test
-    void destroyKillsABackgroundServerAndItsChildren() {
+    void destroyKillsABackgroundServerAndItsChildren() throws InterruptedException {
         String mark = UUID.randomUUID().toString();
         LocalWorkspace ws = LocalWorkspace.temporary(Map.of());
         BackgroundProcess tree = ws.start(ExecRequest.builder("sh", "-c",
@@ -94,14 +94,14 @@ class LocalServiceTest {
         awaitGone(mark);
     }
 
-    private static void awaitGone(String mark) {
+    private static void awaitGone(String mark) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!ProcessTree.marked("TEST_MARK=" + mark).stream().filter(ProcessHandle::isAlive).toList().isEmpty()) {
             if (System.nanoTime() > deadline) {
                 fail("Expected no process left with TEST_MARK=" + mark + " within 10 s, but still: "
                         + ProcessTree.marked("TEST_MARK=" + mark));
             }
-            Thread.onSpinWait();
+            Thread.sleep(20);
         }
     }
 

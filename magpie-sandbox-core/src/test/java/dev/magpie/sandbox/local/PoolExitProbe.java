@@ -21,7 +21,12 @@ public final class PoolExitProbe {
         WorkspaceSpec spec = WorkspaceSpec.builder().env("PROBE", "pool").build();
         Workspaces.create(spec, settings).destroy();
         Workspaces.create(spec, settings).destroy();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
         while (WarmPools.ready(ProviderId.LOCAL, spec, settings) < 3) {
+            if (System.nanoTime() - deadline > 0) {
+                System.out.println("the pool did not fill within 60 s");
+                System.exit(1);
+            }
             Thread.sleep(10);
         }
         System.out.println("ready");
