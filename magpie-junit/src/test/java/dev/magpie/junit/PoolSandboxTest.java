@@ -119,12 +119,26 @@ class PoolSandboxTest {
     }
 
     @Test
-    void aMalformedPoolKeyInTheConfigurationFailsTheTestBeforeAnySandboxIsCreated() {
+    void aMalformedPoolKeyInTheConfigurationFailsTheTestBeforeAnySandboxIsCreated() throws IOException {
+        Path root = Path.of(System.getProperty("java.io.tmpdir"), "magpie-sandboxes");
+        List<String> before = ownEntries(root);
+
         EngineRun run = EngineRun.run(ConfiguredPool.class, "magpie.pool.size", "2", "magpie.pool.inflight", "none");
 
         assertThat(run.throwableOf("test")).hasCauseInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageContaining("magpie.pool.inflight").hasMessageContaining("'none'");
-        assertThat(run.dirs()).isEmpty();
+        assertThat(ownEntries(root)).as("this JVM's sandbox directories").containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    /** This JVM's entries in the sandboxes' temporary root, none when it does not exist yet. */
+    private static List<String> ownEntries(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        String prefix = "magpie-" + ProcessHandle.current().pid() + "-";
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.map(p -> p.getFileName().toString()).filter(name -> name.startsWith(prefix)).toList();
+        }
     }
 
     private static String failures(TestExecutionSummary summary) {
