@@ -78,6 +78,14 @@ final class Session {
             return exitCode;
         }
 
+        /** Waits until the command ended and its output is all written, and returns its exit code. */
+        synchronized int awaitExit() throws InterruptedException {
+            while (exitCode == null) {
+                wait();
+            }
+            return exitCode;
+        }
+
         /** Whether the command's standard input stays open for {@code input} (asynchronous commands). */
         boolean readsInput() {
             return readsInput;

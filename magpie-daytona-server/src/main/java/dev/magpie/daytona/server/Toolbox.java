@@ -222,18 +222,16 @@ final class Toolbox {
             call.json(202, Map.of("cmdId", command.id));
             return;
         }
+        int exitCode;
         try {
-            command.process.onExit().get();
-            while (command.exitCode() == null) {
-                Thread.sleep(1);
-            }
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            exitCode = command.awaitExit();
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return; // the server is closing
         }
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("cmdId", command.id);
-        reply.put("exitCode", command.exitCode());
+        reply.put("exitCode", exitCode);
         reply.putAll(command.logs());
         StreamedJson.reply(call, 200, reply);
     }
