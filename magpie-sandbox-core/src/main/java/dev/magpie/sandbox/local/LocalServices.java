@@ -32,9 +32,11 @@ final class LocalServices implements ServiceHost {
         return exec.apply(shown, actual);
     }
 
+    /** Never called: signals go through {@code /proc} from here, and stdin is a pipe fed from here. */
     @Override
     public ExecResult control(ExecRequest request) {
-        return workspace.exec(request);
+        throw new UnsupportedOperationException("a local workspace runs no helper command for its background"
+                + " processes");
     }
 
     @Override
