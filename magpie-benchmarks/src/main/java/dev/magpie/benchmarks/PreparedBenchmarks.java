@@ -1,23 +1,14 @@
 package dev.magpie.benchmarks;
 
-import dev.magpie.sandbox.ExecRequest;
-import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
-import dev.magpie.sandbox.Workspace;
 import dev.magpie.sandbox.WorkspaceSpec;
 import dev.magpie.sandbox.Workspaces;
 import dev.magpie.sandbox.docker.DockerEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * A parallel suite of build tests on a generated C repository, with and without a prepared workspace, side by side
@@ -29,6 +20,10 @@ import java.util.concurrent.Future;
  * Arguments: {@code [tests=100] [threads=4] [units=24] [image]}.
  */
 public final class PreparedBenchmarks {
+
+    /** Each test: the project's tests, which must pass and say so. */
+    private static final String TEST = "out=$(make -s test) && case \"$out\" in 'ok '*) ;; *) echo \"$out\" >&2;"
+            + " exit 1;; esac";
 
     private PreparedBenchmarks() {
     }
@@ -64,42 +59,15 @@ public final class PreparedBenchmarks {
         Settings pooled = Settings.builder().values(Map.of(
                 Workspaces.POOL_SIZE_KEY, String.valueOf(threads),
                 Workspaces.POOL_INFLIGHT_KEY, String.valueOf(threads))).build();
-        suite(spec.build(), Math.min(tests, threads), threads, system); // warms the JIT, the clone cache, the engine
-        double plain = suite(spec.build(), tests, threads, system);
+        // warms the JIT, the clone cache, the engine
+        SuiteBenchmarks.suite(spec.build(), TEST, Math.min(tests, threads), threads, system);
+        double plain = SuiteBenchmarks.suite(spec.build(), TEST, tests, threads, system);
         WorkspaceSpec prepare = spec.prepare("make -s").build();
-        double prepared = suite(prepare, tests, threads, system);
-        double both = suite(prepare, tests, threads, pooled);
+        double prepared = SuiteBenchmarks.suite(prepare, TEST, tests, threads, system);
+        double both = SuiteBenchmarks.suite(prepare, TEST, tests, threads, pooled);
         Workspaces.drainPools();
         System.out.printf(Locale.ROOT, "  %-12s no preparation %8.1f s   prepared %8.1f s (%5.2fx faster)   prepared"
                 + " and pooled %8.1f s (%5.2fx faster)%n", provider, plain, prepared, plain / prepared, both,
                 plain / both);
-    }
-
-    /** Runs the suite and returns its wall time in seconds; a failed test fails the benchmark. */
-    private static double suite(WorkspaceSpec spec, int tests, int threads, Settings settings) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> results = new ArrayList<>();
-            for (int i = 0; i < tests; i++) {
-                results.add(pool.submit(() -> {
-                    try (Workspace workspace = Workspaces.create(spec, settings)) {
-                        ExecResult test = workspace.exec(ExecRequest.builder("make", "-s", "test")
-                                .timeout(Duration.ofMinutes(10)).build());
-                        if (!test.succeeded() || !test.stdout().startsWith("ok ")) {
-                            throw new IllegalStateException("make test failed in " + workspace + ":\n"
-                                    + test.stderrTail(20));
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> result : results) {
-                result.get();
-            }
-            return (System.nanoTime() - start) / 1e9;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

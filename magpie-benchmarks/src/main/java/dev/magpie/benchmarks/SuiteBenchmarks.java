@@ -1,6 +1,7 @@
 package dev.magpie.benchmarks;
 
 import dev.magpie.daytona.server.DaytonaServer;
+import dev.magpie.sandbox.ExecRequest;
 import dev.magpie.sandbox.ExecResult;
 import dev.magpie.sandbox.ProviderId;
 import dev.magpie.sandbox.Settings;
@@ -97,8 +98,11 @@ public final class SuiteBenchmarks {
         return Settings.builder().values(all).build();
     }
 
-    /** Seconds of wall time for the whole suite. */
-    private static double suite(WorkspaceSpec spec, String build, int tests, int threads, Settings settings)
+    /**
+     * Seconds of wall time for the whole suite: {@code tests} sandboxes of the spec, on {@code threads} threads, each
+     * running the shell command {@code build}; a failed build fails the benchmark.
+     */
+    static double suite(WorkspaceSpec spec, String build, int tests, int threads, Settings settings)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long start = System.nanoTime();
@@ -107,11 +111,14 @@ public final class SuiteBenchmarks {
             for (int i = 0; i < tests; i++) {
                 results.add(pool.submit(() -> {
                     try (Workspace sandbox = Workspaces.create(spec, settings)) {
-                        ExecResult result = sandbox.shell(build);
-                        if (result.exitCode() != 0) {
-                            throw new IllegalStateException(build + " failed: " + result.stderr());
+                        ExecResult result = sandbox.exec(ExecRequest.builder("sh", "-c", build)
+                                .timeout(Duration.ofMinutes(10)).build());
+                        if (!result.succeeded()) {
+                            throw new IllegalStateException(build + " failed in " + sandbox + ":\n"
+                                    + result.stderrTail(20));
                         }
                     }
+                    return null;
                 }));
             }
             for (Future<?> result : results) {
@@ -119,7 +126,7 @@ public final class SuiteBenchmarks {
             }
             return (System.nanoTime() - start) / 1e9;
         } finally {
-            pool.shutdown();
+            pool.shutdownNow();
         }
     }
 
